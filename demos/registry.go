@@ -1,0 +1,8 @@
+package demos
+
+// Default returns the lecture's demos, in the order the talk uses them.
+func Default() *Registry {
+	return NewRegistry(
+		NewTwoPop(),
+	)
+}
