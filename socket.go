@@ -20,14 +20,14 @@ import (
 
 // Limits of one websocket connection.
 const (
-	writeWait      = 5 * time.Second     // time allowed to write one message
-	pongWait       = 30 * time.Second    // time allowed between pongs
-	pingPeriod     = pongWait * 9 / 10   // must be less than pongWait
-	maxMessageSize = 16 << 10            // bytes of one inbound message
-	maxWidgets     = 16                  // widgets one connection may run at once
-	messageRate    = 240                 // inbound messages per second, sustained
-	messageBurst   = 480                 // inbound messages accepted in a burst
-	controlQueue   = 64                  // queued outbound JSON messages before the client counts as stalled
+	writeWait      = 5 * time.Second   // time allowed to write one message
+	pongWait       = 30 * time.Second  // time allowed between pongs
+	pingPeriod     = pongWait * 9 / 10 // must be less than pongWait
+	maxMessageSize = 16 << 10          // bytes of one inbound message
+	maxWidgets     = 16                // widgets one connection may run at once
+	messageRate    = 240               // inbound messages per second, sustained
+	messageBurst   = 480               // inbound messages accepted in a burst
+	controlQueue   = 64                // queued outbound JSON messages before the client counts as stalled
 	closeGrace     = 500 * time.Millisecond
 )
 
