@@ -157,6 +157,10 @@ func parseTalkTemplates(fsys fs.FS) (*template.Template, error) {
 		"slidenum": func(i int) int { return i + 2 },
 		"inc":      func(i int) int { return i + 1 },
 		"join":     strings.Join,
+		// The talk's author writes these styles (.background); they are
+		// trusted like the rest of the talk.
+		"css":    func(s []string) template.CSS { return template.CSS(strings.Join(s, " ")) },
+		"isPlay": func(c present.Code) bool { return strings.HasPrefix(c.Cmd, ".play") },
 		"json": func(v any) (template.JS, error) {
 			b, err := json.Marshal(v)
 			return template.JS(b), err

@@ -1,0 +1,10 @@
+package main
+
+import "fmt"
+
+// START OMIT
+func main() {
+	fmt.Println("hello") // HL
+}
+
+// END OMIT
