@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		case "serve":
 			return serve(ctx, args[1:], stdout, stderr)
 		case "sim":
-			return runSim(args[1:], stdout, stderr)
+			return runSimContext(ctx, args[1:], stdout, stderr)
 		case "check":
 			return runCheck(args[1:], stdout, stderr)
 		}

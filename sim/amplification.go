@@ -168,9 +168,13 @@ func NoRecurrencePulse(s float64) float64 { return math.Exp(-s) }
 // without recurrence (w = 0) to a unit step of IE from rest, at s = t/τ.
 func NoRecurrenceStep(s float64) float64 { return -math.Expm1(-s) }
 
+// START HEBBPULSE OMIT
+
 // HebbianPulse returns rE(s) = e^{−(1−w)s}, the Hebbian network's response to
 // a unit pulse rE(0) = 1, at s = t/τ. It is the exact solution for any w.
 func HebbianPulse(w, s float64) float64 { return math.Exp(-(1 - w) * s) }
+
+// END HEBBPULSE OMIT
 
 // HebbianStep returns rE(s) = (1 − e^{−(1−w)s})/(1 − w) = A(1 − e^{−s/A}), the
 // Hebbian network's response to a unit step of IE from rest, at s = t/τ. It
@@ -195,6 +199,8 @@ func ampBalanced(wFF, wPlus, s float64) (pE, pI, sE, sI float64) {
 	return (ps + pd) / 2, (ps - pd) / 2, (ss + sd) / 2, (ss - sd) / 2
 }
 
+// START BALPULSE OMIT
+
 // BalancedPulse returns rE(s) and rI(s) of the Fig 1 circuit with weight w
 // and inhibitory ratio kI after a unit pulse into E (rE(0) = 1, rI(0) = 0),
 // at s = t/τ. With σ = rE + rI, δ = rE − rI, w_FF = w(1 + kI), w₊ = w(kI − 1),
@@ -208,6 +214,8 @@ func BalancedPulse(w, kI, s float64) (rE, rI float64) {
 	rE, rI, _, _ = ampBalanced(w*(1+kI), w*(kI-1), s)
 	return rE, rI
 }
+
+// END BALPULSE OMIT
 
 // BalancedStep returns rE(s) and rI(s) of the Fig 1 circuit from rest under a
 // unit sustained input IE = 1, II = 0, at s = t/τ:

@@ -296,6 +296,8 @@ var ErrUnstable = errors.New("unstable: an eigenvalue of A has real part ≥ 0")
 // It uses the Kronecker form (1 ⊗ A + A ⊗ 1) vec C = −vec Q, so n is limited
 // to lyapunovMaxN. It returns an error wrapping ErrUnstable if A has an
 // eigenvalue with Re λ ≥ 0 and panics if A is not square or Q's size differs.
+// The Kronecker matrix is singular as A approaches instability (its
+// eigenvalues are λᵢ + λⱼ); a large condition number there is not reported.
 func Lyapunov(A mat.Matrix, Q mat.Symmetric) (*mat.SymDense, error) {
 	n, c := A.Dims()
 	if n != c {

@@ -54,8 +54,8 @@ func (p TwoPop) Lambda() float64 { return -p.WPlus() }
 // have negative real part, i.e. whether 1 + w₊ > 0.
 func (p TwoPop) Stable() bool { return 1+p.WPlus() > 0 }
 
-// Validate returns an error if w or kI is not finite or if the sum mode
-// grows (1 + w₊ ≤ 0).
+// Validate returns an error if w, kI, w_FF or w₊ is not finite or if the sum
+// mode grows (1 + w₊ ≤ 0; the message then contains "unstable").
 func (p TwoPop) Validate() error {
 	if math.IsNaN(p.W) || math.IsInf(p.W, 0) {
 		return fmt.Errorf("twopop: w = %v is not finite", p.W)
@@ -64,8 +64,8 @@ func (p TwoPop) Validate() error {
 		return fmt.Errorf("twopop: kI = %v is not finite", p.KI)
 	}
 	a := 1 + p.WPlus()
-	if math.IsNaN(a) || math.IsInf(a, 0) {
-		return errors.New("twopop: w(kI − 1) overflows")
+	if math.IsInf(a, 0) || math.IsInf(p.WFF(), 0) {
+		return errors.New("twopop: w(1 ± kI) overflows")
 	}
 	if !(a > 0) {
 		return fmt.Errorf("twopop: unstable: sum mode grows, 1 + w(kI − 1) = %v ≤ 0 (w = %v, kI = %v)", a, p.W, p.KI)
@@ -91,6 +91,8 @@ func twoPopRise(a, s float64) float64 {
 	return -math.Expm1(-a*s) / a
 }
 
+// START PULSE OMIT
+
 // Pulse returns r(s) for free decay (I = 0) from r(0) = (rE0, rI0):
 //
 //	δ(s) = δ₀e^{−s},  σ(s) = σ₀e^{−as} + w_FF·δ₀·(e^{−s} − e^{−as})/(a − 1),
@@ -103,6 +105,8 @@ func (p TwoPop) Pulse(rE0, rI0, s float64) (rE, rI float64) {
 	sig := sig0*math.Exp(-(1+wp)*s) + p.WFF()*del0*twoPopKernel(wp, s)
 	return (sig + del) / 2, (sig - del) / 2
 }
+
+// END PULSE OMIT
 
 // Step returns r(s) for constant input (IE, II) switched on at s = 0 with the
 // network at rest. With Σ = IE + II, Δ = IE − II and a = 1 + w₊,
