@@ -17,18 +17,21 @@ import (
 // applied to a vector without ever forming the N×N matrix (N = n²).
 
 // spatialMapWaves are the six wave vectors (m_j, l_j) of the orientation map
-// at n = 32; for other n they are scaled by n/32 (SCIENCE.md §4.2).
+// across the torus, the same at every n (see spatialMapWaveNumber).
 var spatialMapWaves = [6][2]int{{5, 0}, {4, 3}, {3, 4}, {0, 5}, {-3, 4}, {-4, 3}}
 
-// spatialMapWaveNumber scales a wave number of the n = 32 map to grid n as
-// SCIENCE.md §4.2 prescribes: round(m·n/32), half away from zero. Note that
-// this keeps the map's wavelength in sites (32/5 ≈ 6.4) fixed, so at n = 64
-// the map is the n = 32 map tiled 2×2, while σ_d (also scaled by n/32)
-// doubles relative to it: larger n is a larger cortex at the same
-// resolution, not a finer grid of the same patch. (Keeping m unscaled would
-// make it the same patch: the top μ then change by 3e-3 from n = 32 to 64
-// and 8e-4 from 64 to 128.)
-func spatialMapWaveNumber(m, n int) float64 { return math.Round(float64(m*n) / 32) }
+// spatialMapWaveNumber returns the wave number (cycles across the torus) of
+// the map's plane wave m at grid size n. The torus is the same 4 mm patch of
+// cortex at every n (SCIENCE.md §4.2), so a plane wave has the same number
+// of cycles across it at every n and a finer grid samples the same map:
+// θ at n = 64, site (2x, 2y), equals θ at n = 32, site (x, y). Lengths in
+// sites (σ_d) scale by n/32 instead. (SCIENCE.md §4.2 also says to multiply
+// (m_j, l_j) by n/32; that would fix the map's wavelength in sites, so a
+// larger n would be a larger cortex at the same resolution, with σ_d
+// doubling relative to the map, contradicting its own "same patch, modes
+// converge". We keep the patch; the n = 32 check values are the same
+// either way.)
+func spatialMapWaveNumber(m, n int) float64 { return float64(m) }
 
 // spatialGoldenFrac is the golden-ratio fraction that spreads the phases
 // φ_j = 2π·frac(0.6180339887498949·j) of the map's plane waves.
@@ -39,7 +42,7 @@ const spatialGoldenFrac = 0.6180339887498949
 //
 //	z(x,y) = Σ_{j=0..5} exp(i[2π(m_j x + l_j y)/n + φ_j]),   θ = arg(z)/2 mod π,
 //
-// with (m_j, l_j) = round((m_j, l_j)·n/32), rounding half away from zero.
+// with (m_j, l_j) the same at every n (see spatialMapWaveNumber).
 func spatialOrientationMap(n int) []float64 {
 	var m, l, phi [6]float64
 	for j, ml := range spatialMapWaves {

@@ -76,13 +76,13 @@ func TestSpatialOrientationMap(t *testing.T) {
 			}
 		}
 	}
-	// Wave numbers scale with n (SCIENCE.md §4.2), so the n = 64 map is the
-	// n = 32 map tiled 2×2 (spatialMapWaveNumber).
+	// The torus is the same patch at every n (spatialMapWaveNumber), so the
+	// n = 64 map at even sites is the n = 32 map; 1e-9 rad is rounding.
 	th64 := spatialOrientationMap(64)
-	for y := range 64 {
-		for x := range 64 {
-			if d := math.Abs(th64[y*64+x] - th[(y%32)*32+x%32]); math.Min(d, math.Pi-d) > 1e-9 {
-				t.Fatalf("θ64(%d,%d) = %v, θ32 = %v", x, y, th64[y*64+x], th[(y%32)*32+x%32])
+	for y := range 32 {
+		for x := range 32 {
+			if d := math.Abs(th64[2*y*64+2*x] - th[y*32+x]); math.Min(d, math.Pi-d) > 1e-9 {
+				t.Fatalf("θ64(%d,%d) = %v, θ32(%d,%d) = %v", 2*x, 2*y, th64[2*y*64+2*x], x, y, th[y*32+x])
 			}
 		}
 	}
@@ -343,13 +343,12 @@ func TestSpatialMapModes(t *testing.T) {
 }
 
 func TestSpatialModesConverge(t *testing.T) {
-	// With σ_d and the wave numbers both scaled by n/32 (SCIENCE.md §4.2),
-	// n = 64 is the n = 32 map tiled 2×2 under a Gaussian twice as wide
-	// relative to it; the top eigenvalues then approach the broad-kernel
-	// limit (μ_2,3 → I_1(κ)/I_0(κ) = 0.698 for the map modes), so they agree
-	// within 2%: observed max change 0.9% (mode 4) from 32 to 64, 3e-4 from
-	// 64 to 128.
-	const tol = 0.02
+	// n = 64 samples the same patch, map and kernel twice as finely as
+	// n = 32 (spatialMapWaveNumber), so the top eigenvalues converge; the
+	// remaining difference is the discretisation of a kernel 8 sites wide
+	// against a map of wavelength 6.4 sites at n = 32. Observed: 3e-3 from
+	// 32 to 64 and 8e-4 from 64 to 128; tol leaves a factor ~3.
+	const tol = 0.01
 	m32 := spatialTestModes(t, SpatialGeometry{N: 32, Kappa: 2}, 8)
 	m64 := spatialTestModes(t, SpatialGeometry{N: 64, Kappa: 2}, 8)
 	for i := range 5 {
@@ -358,8 +357,8 @@ func TestSpatialModesConverge(t *testing.T) {
 		}
 	}
 	for i := 1; i <= 2; i++ {
-		if m64.MapProjection[i] < 0.999 {
-			t.Errorf("n=64 mode %d map projection %v, want ≥ 0.999", i+1, m64.MapProjection[i])
+		if m64.MapProjection[i] < 0.99 {
+			t.Errorf("n=64 mode %d map projection %v, want ≥ 0.99", i+1, m64.MapProjection[i])
 		}
 	}
 }
@@ -562,7 +561,10 @@ func TestSpatialMapRandomVarianceRatioDense(t *testing.T) {
 				gE += spatialVarianceGainE(w*mu[j], kI) // mu ascending: the N − k smallest
 			}
 			gE /= float64(N - k)
-			if ge, _ := m.complementGains(w, kI); math.Abs(ge-gE) > 2e-3*gE {
+			// The two-point rule for the complement's mean gain: at n = 16
+			// the map's wavelength is 3.2 sites, so the complement still
+			// holds μ up to ~0.4; observed ≤ 2.1e-3 relative (k = 4).
+			if ge, _ := m.complementGains(w, kI); math.Abs(ge-gE) > 5e-3*gE {
 				t.Errorf("k=%d w=%v kI=%v: complement gain %v, dense %v", k, w, kI, ge, gE)
 			}
 		}
