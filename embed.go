@@ -13,7 +13,7 @@ var (
 	embeddedSlides embed.FS
 	//go:embed static
 	embeddedStatic embed.FS
-	//go:embed sim/doc.go sim/twopop.go
+	//go:embed sim/doc.go sim/twopop.go sim/amplification.go sim/schur.go
 	embeddedSim embed.FS
 )
 

@@ -49,7 +49,7 @@ type Option struct {
 }
 
 // Preset is a named set of parameter values; parameters it does not name
-// keep their defaults.
+// keep their current values (Reset returns all to the defaults).
 type Preset struct {
 	Name   string             `json:"name"`
 	Label  string             `json:"label"`

@@ -4,5 +4,7 @@ package demos
 func Default() *Registry {
 	return NewRegistry(
 		NewTwoPop(),
+		NewHebbian(),
+		NewSchur(),
 	)
 }

@@ -270,3 +270,138 @@ export function arrow(ctx, x0, y0, x1, y1, { color = "#000", width = 2, head = 8
   }
   ctx.restore();
 }
+
+// ---- helpers for node-link diagrams, matrices and contours ----
+
+// bentArrow draws an arrow from (x0, y0) to (x1, y1) along a quadratic
+// curve bent sideways by `bend` pixels (positive: to the left of the
+// direction of travel), and returns the curve's midpoint for a label.
+export function bentArrow(ctx, x0, y0, x1, y1, bend, { color = "#000", width = 2, head = 8, inhibitory = false, dash = null } = {}) {
+  const dx = x1 - x0, dy = y1 - y0, d = Math.hypot(dx, dy) || 1;
+  const nx = dy / d, ny = -dx / d; // left normal (y down)
+  const cx = (x0 + x1) / 2 + nx * bend * 2, cy = (y0 + y1) / 2 + ny * bend * 2;
+  // stop the line short of the tip so the head covers its end
+  const tx = x1 - cx, ty = y1 - cy, tn = Math.hypot(tx, ty) || 1;
+  const ex = x1 - (tx / tn) * head * 0.6, ey = y1 - (ty / tn) * head * 0.6;
+  ctx.save();
+  ctx.strokeStyle = color; ctx.lineWidth = width; ctx.lineCap = "round";
+  if (dash) ctx.setLineDash(dash);
+  ctx.beginPath(); ctx.moveTo(x0, y0); ctx.quadraticCurveTo(cx, cy, ex, ey); ctx.stroke();
+  ctx.restore();
+  arrow(ctx, x1 - (tx / tn) * 2, y1 - (ty / tn) * 2, x1, y1, { color, width, head, inhibitory });
+  return { x: 0.25 * x0 + 0.5 * cx + 0.25 * x1, y: 0.25 * y0 + 0.5 * cy + 0.25 * y1 };
+}
+
+// selfLoop draws a self-connection on the circle of radius R around
+// (x, y), leaving it in direction angle (radians, y down), and returns the
+// loop's far point for a label.
+export function selfLoop(ctx, x, y, R, angle, { color = "#000", width = 2, head = 8, inhibitory = false, size = 0.55 } = {}) {
+  const r = R * size;
+  const cx = x + Math.cos(angle) * (R + r * 0.6), cy = y + Math.sin(angle) * (R + r * 0.6);
+  const a0 = angle + Math.PI + 1.1, a1 = angle + Math.PI - 1.1 + 2 * Math.PI;
+  ctx.save();
+  ctx.strokeStyle = color; ctx.lineWidth = width; ctx.lineCap = "round";
+  ctx.beginPath(); ctx.arc(cx, cy, r, a0, a1 - 0.25); ctx.stroke();
+  ctx.restore();
+  const ex = cx + r * Math.cos(a1), ey = cy + r * Math.sin(a1);
+  const tx = -Math.sin(a1), ty = Math.cos(a1);
+  arrow(ctx, ex - tx * 3, ey - ty * 3, ex, ey, { color, width, head, inhibitory });
+  return { x: cx + Math.cos(angle) * r, y: cy + Math.sin(angle) * r };
+}
+
+// matrix draws an n×m row-major matrix as coloured cells over [lo, hi]
+// with each value printed in its cell (digits decimals) when it fits, and
+// an optional title above.
+export function matrix(ctx, rect, data, n, m, cmap, lo, hi, { digits = 2, font = 11, title = "" } = {}) {
+  const cw = rect.w / m, ch = rect.h / n, span = hi - lo || 1;
+  ctx.save();
+  ctx.font = `${font}px ui-monospace, monospace`;
+  ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  const fits = ctx.measureText("−0.00").width < cw - 2 && font < ch - 2;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      const v = data[i * m + j], t = (v - lo) / span;
+      ctx.fillStyle = cssColor(cmap(t));
+      ctx.fillRect(rect.x + j * cw, rect.y + i * ch, cw + 0.5, ch + 0.5);
+      if (fits) {
+        ctx.fillStyle = Math.abs(t - 0.5) > 0.33 ? "#fff" : "#111";
+        const s = (Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v).toFixed(digits).replace("-", "−");
+        ctx.fillText(s, rect.x + (j + 0.5) * cw, rect.y + (i + 0.5) * ch);
+      }
+    }
+  }
+  ctx.strokeStyle = palette.axis; ctx.lineWidth = 1;
+  ctx.strokeRect(Math.round(rect.x) + 0.5, Math.round(rect.y) + 0.5, Math.round(rect.w), Math.round(rect.h));
+  if (title) {
+    ctx.font = `600 ${font * 1.1}px system-ui, sans-serif`;
+    ctx.fillStyle = palette.axis; ctx.textBaseline = "bottom";
+    ctx.fillText(title, rect.x + rect.w / 2, rect.y - 3);
+  }
+  ctx.restore();
+}
+
+// contourSegments returns the line segments of {v = level} on an ny×nx
+// row-major grid by marching squares with linear interpolation, as a flat
+// array [x0, y0, x1, y1, …] in fractional grid coordinates (column, row).
+// Saddle cells are split by the cell's mean value.
+export function contourSegments(data, nx, ny, level) {
+  const out = [];
+  const lerp = (a, b) => (level - a) / (b - a);
+  for (let j = 0; j + 1 < ny; j++) {
+    for (let i = 0; i + 1 < nx; i++) {
+      const a = data[j * nx + i], b = data[j * nx + i + 1];
+      const c = data[(j + 1) * nx + i + 1], d = data[(j + 1) * nx + i];
+      const k = (a > level ? 1 : 0) | (b > level ? 2 : 0) | (c > level ? 4 : 0) | (d > level ? 8 : 0);
+      if (k === 0 || k === 15) continue;
+      // edge points: top (a–b), right (b–c), bottom (d–c), left (a–d)
+      const top = () => [i + lerp(a, b), j], right = () => [i + 1, j + lerp(b, c)];
+      const bottom = () => [i + lerp(d, c), j + 1], left = () => [i, j + lerp(a, d)];
+      const seg = (p, q) => out.push(p[0], p[1], q[0], q[1]);
+      switch (k) {
+        case 1: case 14: seg(left(), top()); break;
+        case 2: case 13: seg(top(), right()); break;
+        case 3: case 12: seg(left(), right()); break;
+        case 4: case 11: seg(right(), bottom()); break;
+        case 6: case 9: seg(top(), bottom()); break;
+        case 7: case 8: seg(left(), bottom()); break;
+        case 5: case 10: {
+          const high = (a + b + c + d) / 4 > level;
+          if ((k === 5) === high) { seg(left(), bottom()); seg(top(), right()); } else { seg(left(), top()); seg(right(), bottom()); }
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// richText draws text in which "_X" or "_{XY}" is a subscript and "^X" or
+// "^{XY}" a superscript, honouring ctx.textAlign (left, center, right) and
+// the current font; it returns the width drawn.
+export function richText(ctx, text, x, y) {
+  const runs = [];
+  const re = /([_^])(\{[^}]*\}|.)/g;
+  let last = 0, m;
+  while ((m = re.exec(text))) {
+    if (m.index > last) runs.push({ s: text.slice(last, m.index), k: 0 });
+    runs.push({ s: m[2].startsWith("{") ? m[2].slice(1, -1) : m[2], k: m[1] === "_" ? 1 : -1 });
+    last = re.lastIndex;
+  }
+  if (last < text.length) runs.push({ s: text.slice(last), k: 0 });
+  const font = ctx.font, px = parseFloat(/(\d+(\.\d+)?)px/.exec(font)?.[1] || "12");
+  const small = font.replace(/(\d+(\.\d+)?)px/, `${(px * 0.72).toFixed(1)}px`);
+  let total = 0;
+  for (const r of runs) { ctx.font = r.k ? small : font; r.w = ctx.measureText(r.s).width; total += r.w; }
+  const align = ctx.textAlign;
+  let cx = align === "center" ? x - total / 2 : align === "right" || align === "end" ? x - total : x;
+  ctx.save();
+  ctx.textAlign = "left";
+  for (const r of runs) {
+    ctx.font = r.k ? small : font;
+    ctx.fillText(r.s, cx, y + r.k * px * (r.k > 0 ? 0.3 : 0.38));
+    cx += r.w;
+  }
+  ctx.restore();
+  ctx.font = font;
+  return total;
+}

@@ -21,14 +21,18 @@ export class Widget {
     this.sendScheduled = false;
     this.active = false;
     this.inputs = {};
-    this.params = this.presetValues(el.dataset.preset || spec.defaultPreset);
+    this.params = this.presetValues(spec.defaultPreset);
+    if (el.dataset.preset) this.params = this.presetValues(el.dataset.preset, this.params);
     this.build();
     this.setState("connecting");
   }
 
-  presetValues(name) {
+  // presetValues returns base (the defaults when omitted) with the named
+  // preset's values on top: a preset sets what it names and keeps the rest.
+  presetValues(name, base) {
     const p = {};
     for (const q of this.spec.params) p[q.name] = q.default;
+    if (base) Object.assign(p, base);
     const pr = this.spec.presets.find((x) => x.name === name);
     if (pr) Object.assign(p, pr.values);
     return p;
@@ -76,7 +80,7 @@ export class Widget {
     reset.type = "button";
     reset.className = "reset";
     reset.textContent = "Reset";
-    reset.addEventListener("click", () => this.applyPreset(spec.defaultPreset));
+    reset.addEventListener("click", () => this.reset());
     side.appendChild(reset);
 
     if (spec.readouts.length) {
@@ -162,8 +166,7 @@ export class Widget {
   markPreset() {
     for (const b of this.el.querySelectorAll("button[data-preset]")) {
       const pr = this.spec.presets.find((x) => x.name === b.dataset.preset);
-      const full = this.presetValues(pr.name);
-      const on = Object.keys(full).every((k) => this.inputs[k]?.q.local || Math.abs(full[k] - this.params[k]) < 1e-9);
+      const on = Object.entries(pr.values).every(([k, v]) => Math.abs(v - this.params[k]) < 1e-9);
       b.setAttribute("aria-pressed", on ? "true" : "false");
     }
   }
@@ -179,7 +182,17 @@ export class Widget {
   }
 
   applyPreset(name) {
-    this.params = this.presetValues(name);
+    this.params = this.presetValues(name, this.params);
+    this.refresh();
+  }
+
+  // reset returns every control to the demo's defaults and default preset.
+  reset() {
+    this.params = this.presetValues(this.spec.defaultPreset);
+    this.refresh();
+  }
+
+  refresh() {
     for (const k of Object.keys(this.inputs)) this.showValue(k);
     this.markPreset();
     this.requestSend(true);
