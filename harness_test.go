@@ -87,7 +87,7 @@ func chromiumPath() string {
 // newBrowser starts headless Chromium for one test and returns a tab
 // context. Without Chromium the test skips, except in CI (CI=true), where
 // browser tests must run.
-func newBrowser(t *testing.T, width, height int) context.Context {
+func newBrowser(t testing.TB, width, height int) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
@@ -125,7 +125,7 @@ func newBrowser(t *testing.T, width, height int) context.Context {
 }
 
 // newTab opens another tab (page) in the same browser.
-func newTab(t *testing.T, browser context.Context) context.Context {
+func newTab(t testing.TB, browser context.Context) context.Context {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browser)
 	t.Cleanup(cancel)
@@ -138,7 +138,7 @@ func newTab(t *testing.T, browser context.Context) context.Context {
 }
 
 // within runs steps with a timeout, failing the test with what on error.
-func within(t *testing.T, ctx context.Context, d time.Duration, what string, steps ...chromedp.Action[chromedp.Void]) {
+func within(t testing.TB, ctx context.Context, d time.Duration, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -148,7 +148,7 @@ func within(t *testing.T, ctx context.Context, d time.Duration, what string, ste
 }
 
 // evalJS evaluates a JavaScript expression in the page.
-func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
+func evalJS[T any](t testing.TB, ctx context.Context, expr string) T {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
@@ -160,7 +160,7 @@ func evalJS[T any](t *testing.T, ctx context.Context, expr string) T {
 }
 
 // waitJS polls a JavaScript expression until it is truthy.
-func waitJS(t *testing.T, ctx context.Context, d time.Duration, expr string) {
+func waitJS(t testing.TB, ctx context.Context, d time.Duration, expr string) {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
@@ -171,7 +171,7 @@ func waitJS(t *testing.T, ctx context.Context, d time.Duration, expr string) {
 
 // saveScreenshot writes a PNG of the page to testdata/screenshots when
 // BALAMP_SCREENSHOTS=1, for a person to look at.
-func saveScreenshot(t *testing.T, ctx context.Context, name string) {
+func saveScreenshot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	if os.Getenv("BALAMP_SCREENSHOTS") != "1" {
 		return

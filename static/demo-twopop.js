@@ -12,7 +12,7 @@ function panel(parent, title, hint, area) {
   p.style.gridArea = area;
   const h = document.createElement("div");
   h.className = "panel-title";
-  h.innerHTML = title + (hint ? ` <span class="hint">${hint}</span>` : "");
+  h.innerHTML = `${title} <span class="hint">${hint || ""}</span>`;
   const plot = document.createElement("div");
   plot.className = "plot";
   p.append(h, plot);
@@ -229,7 +229,7 @@ class TwoPopView {
     for (const [n, c] of [["sum", palette.sum], ["diff", palette.diff], ["rE", palette.e], ["rI", palette.i]]) ax.dot(this.t, this.at(n), { color: c, r: 3.5 });
     legend(ctx, rect.x, font * 0.7, [
       { label: "sum rE+rI", color: palette.sum }, { label: "difference rE−rI", color: palette.diff },
-      { label: "rE", color: palette.e }, { label: "rI", color: palette.i }], font);
+      { label: "rE", color: palette.e }, { label: "rI", color: palette.i }], font, W);
   }
 
   drawPhase(ctx, W, H) {

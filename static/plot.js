@@ -155,12 +155,16 @@ export function extent(arrays, frac = 0.06, include = []) {
   return [lo - pad, hi + pad];
 }
 
-// legend draws coloured line samples with labels in a row from (x, y).
-export function legend(ctx, x, y, items, font = 12) {
+// legend draws coloured line samples with labels in a row from (x, y),
+// wrapping onto a new row below when an item would pass maxX.
+export function legend(ctx, x, y, items, font = 12, maxX = Infinity) {
   ctx.save();
   ctx.font = `${font}px system-ui, sans-serif`;
   ctx.textBaseline = "middle"; ctx.textAlign = "left";
+  const x0 = x;
   for (const it of items) {
+    const wItem = font * 2.4 + ctx.measureText(it.label).width;
+    if (x > x0 && x + wItem > maxX) { x = x0; y += font * 1.3; }
     ctx.strokeStyle = it.color; ctx.lineWidth = it.width || 2.5;
     ctx.setLineDash(it.dash || []);
     ctx.beginPath(); ctx.moveTo(x, y); ctx.lineTo(x + font * 1.4, y); ctx.stroke();

@@ -173,7 +173,10 @@ export class Widget {
 
   // set changes one parameter from a control; final marks the end of a drag.
   set(name, v, final) {
-    if (this.params[name] === v && !final) return;
+    const changed = this.params[name] !== v;
+    // A release ("change") after input events needs a message only if the
+    // last change is still waiting for its animation frame.
+    if (!changed && !(final && this.dirty)) return;
     this.params[name] = v;
     this.showValue(name);
     this.markPreset();
@@ -208,18 +211,25 @@ export class Widget {
     if (changed || this.shown === 0) this.requestSend(true);
   }
 
-  // requestSend coalesces input events into one message per animation frame.
+  // requestSend throttles input events to one message per animation frame
+  // on the leading edge: the first change goes out at once, changes within
+  // the same frame are coalesced into one message at the next frame.
   requestSend(now) {
     this.inputAt = this.inputAt ?? performance.now();
     if (!this.active) return;
     if (now) { this.sendNow(); return; }
-    if (this.sendScheduled) return;
+    if (this.sendScheduled) { this.dirty = true; return; }
+    this.sendNow();
     this.sendScheduled = true;
-    requestAnimationFrame(() => { this.sendScheduled = false; if (this.inputAt != null) this.sendNow(); });
+    requestAnimationFrame(() => {
+      this.sendScheduled = false;
+      if (this.dirty) { this.dirty = false; this.sendNow(); }
+    });
   }
 
   sendNow() {
     if (!this.active) return;
+    this.dirty = false;
     const wire = {};
     for (const q of this.spec.params) if (!q.local) wire[q.name] = this.params[q.name];
     this.seq = Math.max(this.seq, this.shown) + 1;
@@ -274,7 +284,14 @@ export class Widget {
     } else {
       this.setState("ready");
       this.status.textContent = h.message || "";
-      this.view.draw(f, this.params);
+      try {
+        this.view.draw(f, this.params);
+      } catch (err) {
+        // A drawing bug must not look like a live figure.
+        console.error(`balamp: drawing ${this.spec.id}:`, err);
+        this.setState("error");
+        this.status.textContent = `Drawing failed: ${err.message}`;
+      }
     }
     const t0 = this.sentAt.get(h.seq);
     if (t0 !== undefined) {
