@@ -66,7 +66,7 @@ func (a *app) handlePresenter() http.Handler {
 		talk := r.PathValue("talk")
 		switch {
 		case a.embedded && talk == "":
-			a.serveTalk(w, r, embeddedTalkName, true)
+			a.servePresenter(w, r, embeddedTalkName)
 		case talk == "":
 			a.serveDir(w, r, ".", true)
 		case !fs.ValidPath(talk):
@@ -79,7 +79,7 @@ func (a *app) handlePresenter() http.Handler {
 			case st.IsDir():
 				a.serveDir(w, r, talk, true)
 			default:
-				a.serveTalk(w, r, talk, true)
+				a.servePresenter(w, r, talk)
 			}
 		}
 	})

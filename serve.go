@@ -43,6 +43,9 @@ func parseServeFlags(args []string, stderr io.Writer) (serverConfig, error) {
 	if fset.NArg() > 0 {
 		return cfg, usageError{fmt.Errorf("unexpected arguments: %s", strings.Join(fset.Args(), " "))}
 	}
+	if cfg.record != "" && cfg.replay != "" {
+		return cfg, usageError{errors.New("-record and -replay do not combine: a replay drives the room, so there is nothing to record")}
+	}
 	return cfg, nil
 }
 
@@ -58,11 +61,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, token, err := newServer(ctx, cfg, ln.Addr().String(), log)
+	srv, a, err := newServer(ctx, cfg, ln.Addr().String(), log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	defer func() {
+		if err := a.room.close(); err != nil {
+			log.Error("closing the recording", "err", err)
+		}
+	}()
+	token := a.room.token
 	host := ln.Addr().(*net.TCPAddr)
 	if !host.IP.IsLoopback() {
 		fmt.Fprintf(stderr, "warning: listening on %s: anyone who can reach this machine can open the talk\n", ln.Addr())
@@ -95,13 +104,14 @@ func displayAddr(a *net.TCPAddr) string {
 }
 
 // newServer builds the HTTP server for cfg; addr is the address actually
-// listened on. It returns the presenter token.
-func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Logger) (*http.Server, string, error) {
+// listened on. The caller closes a.room when the server has shut down (it
+// flushes the recording).
+func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Logger) (*http.Server, *app, error) {
 	token := os.Getenv("BALAMP_TOKEN")
 	if token == "" {
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		token = hex.EncodeToString(b[:])
 	}
@@ -111,16 +121,16 @@ func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Log
 	} else {
 		st, err := os.Stat(cfg.content)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		if !st.IsDir() {
-			return nil, "", fmt.Errorf("-content %s: not a directory", cfg.content)
+			return nil, nil, fmt.Errorf("-content %s: not a directory", cfg.content)
 		}
 		content = os.DirFS(cfg.content)
 	}
 	tmpl, err := parseTalkTemplates(staticFiles())
 	if err != nil {
-		return nil, "", fmt.Errorf("talk templates: %w", err)
+		return nil, nil, fmt.Errorf("talk templates: %w", err)
 	}
 	reg := demos.Default()
 	rm := newRoom(token, log)
@@ -135,6 +145,19 @@ func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Log
 		notes:    cfg.notes,
 		sockets:  newSocketServer(reg, rm, log, hostChecker(addr)),
 	}
+	rm.registry, rm.frames = reg, app.sockets.frames
+	if cfg.record != "" {
+		if rm.rec, err = openRecorder(cfg.record, log, time.Now()); err != nil {
+			return nil, nil, err
+		}
+		log.Info("recording the presenter's events", "file", cfg.record)
+	}
+	if cfg.replay != "" {
+		if err := rm.startReplay(cfg.replay, loopbackAddr(addr)); err != nil {
+			rm.close()
+			return nil, nil, err
+		}
+	}
 	handler := app.routes(ctx)
 	srv := &http.Server{
 		Handler:           handler,
@@ -142,7 +165,14 @@ func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Log
 		BaseContext:       func(net.Listener) context.Context { return ctx },
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	return srv, token, nil
+	return srv, app, nil
+}
+
+// loopbackAddr tells whether a listening address is on loopback only.
+func loopbackAddr(addr string) bool {
+	h, _, _ := net.SplitHostPort(addr)
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // hostChecker returns the Host-header policy against DNS rebinding: a

@@ -33,13 +33,15 @@ const (
 
 // clientMessage is every message a page sends (docs/protocol.md).
 type clientMessage struct {
-	Type   string         `json:"type"`   // "params", "stop", "slide", "follow"
+	Type   string         `json:"type"`   // "params", "stop", "slide", "follow", "replay"
 	Widget string         `json:"widget"` // widget id, e.g. "s3-0"
 	Demo   string         `json:"demo"`   // demo id of the widget
 	Seq    int64          `json:"seq"`    // the parameters' sequence number
 	Params map[string]any `json:"params"` // parameter values by name
 	Slide  int            `json:"slide"`  // with "slide": the slide shown
 	Follow *bool          `json:"follow"` // with "follow"
+	Action string         `json:"action"` // with "replay": "play", "pause" or "seek"
+	T      float64        `json:"t"`      // with "replay" "seek": position in ms
 }
 
 // errorMessage tells a page that one of its messages was refused.
@@ -58,10 +60,13 @@ type socketServer struct {
 	allowed  func(host string) bool // Host header check against DNS rebinding
 	upgrader websocket.Upgrader
 	frames   *frameCache
+	rate     float64 // inbound messages per second per connection
+	burst    float64 // inbound burst per connection
 }
 
 func newSocketServer(reg *demos.Registry, rm *room, log *slog.Logger, allowedHost func(string) bool) *socketServer {
-	s := &socketServer{registry: reg, log: log, room: rm, allowed: allowedHost, frames: newFrameCache(256)}
+	s := &socketServer{registry: reg, log: log, room: rm, allowed: allowedHost, frames: newFrameCache(256),
+		rate: messageRate, burst: messageBurst}
 	s.upgrader = websocket.Upgrader{
 		ReadBufferSize:  4096,
 		WriteBufferSize: 16384,
@@ -103,7 +108,8 @@ func (s *socketServer) serve(ctx context.Context) http.Handler {
 			s.log.Info("websocket upgrade failed", "err", err, "remote", r.RemoteAddr)
 			return
 		}
-		c := newConn(s, ws, roleOf(r, s.room))
+		c := newConn(s, ws, socketRole(r, s.room))
+		c.talk = r.URL.Query().Get("talk") // the room's frames go to followers of the same talk
 		c.run(ctx)
 	})
 }
@@ -114,6 +120,7 @@ type conn struct {
 	srv  *socketServer
 	ws   *websocket.Conn
 	role string // "presenter" or "audience"
+	talk string // the talk the page shows (?talk=), for the room
 	log  *slog.Logger
 
 	control chan []byte // JSON messages for the writer
@@ -122,6 +129,7 @@ type conn struct {
 	mu      sync.Mutex
 	pending map[string][]byte // latest binary frame per widget, not yet written
 	order   []string          // widgets in pending, in arrival order
+	state   []byte            // latest room state not yet written (JSON)
 
 	widgets map[string]*widget // owned by the reader goroutine
 	tokens  float64            // rate limiter bucket
@@ -136,7 +144,7 @@ func newConn(s *socketServer, ws *websocket.Conn, role string) *conn {
 		wake:    make(chan struct{}, 1),
 		pending: map[string][]byte{},
 		widgets: map[string]*widget{},
-		tokens:  messageBurst,
+		tokens:  s.burst,
 		last:    time.Now(),
 		follow:  true,
 	}
@@ -198,10 +206,10 @@ func (c *conn) readLoop(ctx context.Context) {
 	}
 }
 
-// allowMessage is a token bucket: messageRate per second, messageBurst deep.
+// allowMessage is a token bucket: srv.rate per second, srv.burst deep.
 func (c *conn) allowMessage() bool {
 	now := time.Now()
-	c.tokens = min(messageBurst, c.tokens+now.Sub(c.last).Seconds()*messageRate)
+	c.tokens = min(c.srv.burst, c.tokens+now.Sub(c.last).Seconds()*c.srv.rate)
 	c.last = now
 	if c.tokens < 1 {
 		return false
@@ -237,6 +245,12 @@ func (c *conn) handle(ctx context.Context, m *clientMessage) {
 		c.follow = *m.Follow
 		if c.srv.room != nil {
 			c.srv.room.setFollow(c, *m.Follow)
+		}
+	case "replay":
+		if c.srv.room != nil {
+			if err := c.srv.room.replayControl(c, m.Action, m.T); err != nil {
+				c.sendError("", 0, err.Error())
+			}
 		}
 	default:
 		c.sendError(m.Widget, m.Seq, fmt.Sprintf("unknown message type %q", m.Type))
@@ -336,6 +350,26 @@ func (c *conn) putFrame(widget string, frame []byte) {
 	}
 }
 
+// putState stores the room's latest state for the writer, replacing one
+// not yet written.
+func (c *conn) putState(b []byte) {
+	c.mu.Lock()
+	c.state = b
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (c *conn) takeState() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.state
+	c.state = nil
+	return b
+}
+
 func (c *conn) takeFrames() [][]byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -373,6 +407,9 @@ func (c *conn) writeLoop(ctx context.Context) {
 				return
 			}
 		case <-c.wake:
+			if st := c.takeState(); st != nil && !write(websocket.TextMessage, st) {
+				return
+			}
 			for _, b := range c.takeFrames() {
 				if !write(websocket.BinaryMessage, b) {
 					return

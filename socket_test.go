@@ -244,6 +244,7 @@ func BenchmarkSocketRoundTrip(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s := newSocketServer(demos.Default(), nil, log, hostChecker("127.0.0.1:0"))
 	s.frames = newFrameCache(0) // measure the computation, not the cache
+	s.rate = 1e9                // a benchmark is not a flood
 	srv := httptest.NewServer(s.serve(ctx))
 	defer srv.Close()
 	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)

@@ -26,14 +26,34 @@ const stats = {
 };
 
 // ---- the room: follow the presenter ----
-let room = { driven: false, slide: 1, widgets: {} };
+// The server sends the room's state (slide, every widget's parameters,
+// the replay's position) and, to following pages, the room's frames: a
+// following page draws them without computing anything itself.
+let room = { driven: false, talk: "", slide: 1, widgets: {} };
 let follow = true;
+let firstState = true; // the state sent on (re)connect
 const followBox = document.querySelector(".deck-nav .follow");
 const followInput = followBox?.querySelector("input");
-const following = () => !isPresenter && follow && room.driven;
+const sameTalk = () => room.talk === config.talk;
+// An audience page follows the presenter; during a replay the recording
+// drives every page, the presenter view included.
+const following = () => follow && room.driven && sameTalk() && (!isPresenter || !!room.replay);
+// A presenter window mirrors what another presenter window (laptop and
+// tablet) does, and keeps driving.
+const mirroring = () => isPresenter && !room.replay && room.driven && sameTalk();
+
+// syncControls shows the room's parameters on a widget without sending
+// them: the room's frames are what the page draws.
+function syncControls(w, params) {
+  for (const [k, v] of Object.entries(params || {})) {
+    if (k in w.inputs && w.params[k] !== v) { w.params[k] = v; w.showValue(k); }
+  }
+  w.markPreset();
+}
 
 // ---- widgets ----
 const widgets = new Map(); // widget id → Widget
+const early = new Map();   // widget id → room frame that came before its widget
 const modules = {};        // demo id → module promise
 function moduleFor(id) {
   modules[id] = modules[id] || import(`./demo-${id}.js`);
@@ -58,7 +78,15 @@ async function mountSlide(n) {
       w = mod.mount(el, spec, page);
       widgets.set(el.dataset.widget, w);
     }
-    if (following() && room.widgets[w.id]) w.apply(room.widgets[w.id].params);
+    const st = room.widgets[w.id];
+    const f = early.get(w.id);
+    early.delete(w.id);
+    if (following() && st) { // drawn from the room's frames
+      syncControls(w, st.params);
+      if (f) w.onFrame(f);
+      continue;
+    }
+    if (mirroring() && st) syncControls(w, st.params);
     w.start();
   }
 }
@@ -79,7 +107,7 @@ function show(n, { fromRoom = false } = {}) {
   document.querySelector(".nav-current").textContent = String(n);
   if (location.hash !== "#" + n) history.replaceState(null, "", "#" + n);
   mountSlide(n);
-  if (isPresenter && !fromRoom) socket?.send({ type: "slide", slide: n });
+  if (isPresenter && !fromRoom && !room.replay) socket?.send({ type: "slide", slide: n });
   window.dispatchEvent(new CustomEvent("balamp:slide", { detail: { slide: n } }));
 }
 function go(delta) {
@@ -108,7 +136,8 @@ document.querySelector(".nav-prev").addEventListener("click", () => go(-1));
 document.querySelector(".nav-next").addEventListener("click", () => go(1));
 document.querySelector(".deck").addEventListener("click", (ev) => {
   if (interactive(ev.target) || ev.target.closest(".demo")) return;
-  const x = ev.clientX / window.innerWidth;
+  const r = ev.currentTarget.getBoundingClientRect();
+  const x = (ev.clientX - r.left) / r.width;
   if (x > 0.88) go(1); else if (x < 0.12) go(-1);
 });
 let touch = null;
@@ -146,28 +175,140 @@ function toggleStats() {
 // ---- the socket ----
 const connDot = document.querySelector(".deck-nav .conn");
 function applyRoom() {
-  if (followBox) followBox.hidden = isPresenter || !room.driven;
-  if (!following()) return;
-  show(room.slide, { fromRoom: true });
+  if (followBox) followBox.hidden = !(room.driven && sameTalk()) || (isPresenter && !room.replay);
+  replayBar.update();
+  if (!following() && !mirroring()) return;
+  if (room.slide !== current) show(room.slide, { fromRoom: true });
   for (const [id, st] of Object.entries(room.widgets)) {
     const w = widgets.get(id);
-    if (w && w.active) w.apply(st.params);
+    if (!w) continue;
+    syncControls(w, st.params);
+    // A widget that computed for itself until the room knew it: the room's
+    // frames take over.
+    if (following() && w.active) w.stop();
   }
 }
-const socket = new Socket(config.socket, {
+
+// setFollow leaves the room (the page's widgets compute for it alone, from
+// the parameters they show) or rejoins it (the server sends the state and
+// the room's frames at once).
+function setFollow(on) {
+  if (follow === on) return;
+  follow = on;
+  if (followInput) followInput.checked = on;
+  socket.send({ type: "follow", follow: on });
+  const here = slides[current - 1];
+  for (const el of here?.querySelectorAll(".demo[data-widget]") || []) {
+    const w = widgets.get(el.dataset.widget);
+    if (!w) continue;
+    if (on && room.widgets[w.id] && room.driven && sameTalk()) w.stop();
+    else if (!on && !w.active) w.start();
+  }
+  if (on) applyRoom();
+}
+
+// Touching a demo while following means exploring: leave the room (the
+// widget has already taken the new value; starting it sends it).
+for (const type of ["input", "click"]) {
+  document.addEventListener(type, (ev) => {
+    if (following() && ev.target.closest?.(".demo .demo-controls input, .demo .demo-controls select, .demo .demo-controls button")) setFollow(false);
+  });
+}
+
+// ---- the replay bar (with -replay): play, pause, seek, where it stopped ----
+const replayBar = {
+  el: null,
+  t0: 0, at: 0, dragging: false,
+  build() {
+    const el = document.createElement("div");
+    el.className = "replay-bar";
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-label", "Replay of a recorded lecture");
+    el.innerHTML = `<button type="button" class="replay-play"></button>` +
+      `<input type="range" class="replay-seek" min="0" step="100" aria-label="Position in the recording">` +
+      `<span class="replay-time"></span><span class="replay-stopped" role="status"></span>`;
+    document.body.appendChild(el);
+    this.el = el;
+    this.play = el.querySelector(".replay-play");
+    this.seek = el.querySelector(".replay-seek");
+    this.time = el.querySelector(".replay-time");
+    this.stopped = el.querySelector(".replay-stopped");
+    this.play.addEventListener("click", () => socket.send({ type: "replay", action: room.replay?.playing ? "pause" : "play" }));
+    this.seek.addEventListener("input", () => { this.dragging = true; this.showTime(+this.seek.value); });
+    this.seek.addEventListener("change", () => {
+      this.dragging = false;
+      socket.send({ type: "replay", action: "seek", t: +this.seek.value });
+    });
+    const tick = () => { this.tick(); requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  },
+  update() {
+    const r = room.replay;
+    if (!r) { this.el?.remove(); this.el = null; return; }
+    if (!this.el) this.build();
+    const control = r.control === "all" || isPresenter;
+    this.play.disabled = this.seek.disabled = !control;
+    this.play.textContent = r.playing ? "❚❚" : "▶";
+    this.play.setAttribute("aria-label", r.playing ? "Pause the replay" : "Play the replay");
+    this.el.dataset.playing = String(r.playing);
+    this.seek.max = String(r.duration);
+    this.stopped.textContent = r.stopped || "";
+    this.stopped.hidden = !r.stopped;
+    this.t0 = r.t; this.at = performance.now();
+    this.tick();
+  },
+  position() {
+    const r = room.replay;
+    return r.playing ? Math.min(r.duration, this.t0 + performance.now() - this.at) : this.t0;
+  },
+  tick() {
+    if (!this.el || !room.replay || this.dragging) return;
+    const t = this.position();
+    this.seek.value = String(t);
+    this.showTime(t);
+  },
+  showTime(t) {
+    const f = (ms) => { const s = Math.floor(ms / 1000); return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; };
+    this.time.textContent = `${f(t)} / ${f(room.replay.duration)}`;
+  },
+};
+
+const socketURL = () => {
+  const q = new URLSearchParams({ talk: config.talk });
+  if (isPresenter) q.set("role", "presenter");
+  return `${config.socket}?${q}`;
+};
+const socket = new Socket(socketURL(), {
   onOpen() {
+    firstState = true;
     for (const w of widgets.values()) w.resync();
-    if (isPresenter && current) socket.send({ type: "slide", slide: current });
-    if (!isPresenter && !follow) socket.send({ type: "follow", follow: false });
+    if (isPresenter && current && !room.replay) socket.send({ type: "slide", slide: current });
+    socket.send({ type: "follow", follow });
   },
   onStatus(s) {
     connDot.dataset.conn = s;
     connDot.title = s === "open" ? "connected" : s === "offline" ? "offline: reconnecting" : "connecting";
     if (s === "offline") for (const w of widgets.values()) if (w.active) w.offline();
   },
-  onFrame(f) { widgets.get(f.header.widget)?.onFrame(f); },
+  onFrame(f) {
+    const w = widgets.get(f.header.widget);
+    if (w) w.onFrame(f);
+    else early.set(f.header.widget, f); // a room frame for a widget still loading
+  },
   onMessage(m) {
-    if (m.type === "state") { room = m; applyRoom(); }
+    if (m.type === "state") {
+      const first = firstState;
+      firstState = false;
+      room = m;
+      // On (re)connect a presenter window is the authority: it has just
+      // sent its own slide, and its widgets their parameters.
+      if (isPresenter && first && !m.replay) {
+        if (followBox) followBox.hidden = true;
+        replayBar.update();
+        return;
+      }
+      applyRoom();
+    }
     else if (m.type === "error") {
       if (m.widget && widgets.has(m.widget)) widgets.get(m.widget).onError(m);
       else console.warn("balamp:", m.message);
@@ -175,9 +316,8 @@ const socket = new Socket(config.socket, {
   },
 });
 followInput?.addEventListener("change", () => {
-  follow = followInput.checked;
-  socket.send({ type: "follow", follow });
-  if (follow) applyRoom();
+  setFollow(followInput.checked);
+  followInput.blur(); // the arrow keys go back to the deck
 });
 
 window.balamp = {
@@ -186,6 +326,8 @@ window.balamp = {
   show: (n) => show(n),
   widgets,
   get room() { return room; },
+  get following() { return following(); },
+  setFollow,
 };
 
 show(parseInt(location.hash.slice(1), 10) || 1);
