@@ -469,3 +469,14 @@ func (rm *room) emit(id string, run *roomRun, f *demos.Frame) error {
 	}
 	return nil
 }
+
+// reloadAll tells every page to reload itself (the talk's files changed
+// under -content).
+func (rm *room) reloadAll() {
+	b := []byte(`{"type":"reload"}`)
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	for c := range rm.members {
+		c.sendRaw(b)
+	}
+}

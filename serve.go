@@ -80,6 +80,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "talk: %s/\n", base)
 	fmt.Fprintf(stdout, "presenter (keep private): %s/presenter?token=%s\n", base, token)
 
+	if cfg.content != "" {
+		// An author editing the talk sees each save at once.
+		go watchContent(ctx, a.talks.fsys, contentFingerprint(a.talks.fsys), watchInterval, a.room.reloadAll)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
