@@ -5,6 +5,7 @@ func Default() *Registry {
 	return NewRegistry(
 		NewTwoPop(),
 		NewHebbian(),
+		NewSpatial(),
 		NewSchur(),
 	)
 }

@@ -409,3 +409,41 @@ export function richText(ctx, text, x, y) {
   ctx.font = font;
   return total;
 }
+
+// ---- helpers for image panels (spatial demo) ----
+
+// fitImage returns the largest rect with the aspect nx:ny that fits in
+// rect, centred horizontally and aligned to its top.
+export function fitImage(rect, nx, ny) {
+  const s = Math.max(0, Math.min(rect.w / nx, rect.h / ny));
+  const w = s * nx, h = s * ny;
+  return { x: rect.x + (rect.w - w) / 2, y: rect.y, w, h };
+}
+
+// symmetricRange returns [−m, m] with m the largest |value| over the
+// arrays (1 if they are all zero): the range of a diverging colour map.
+export function symmetricRange(arrays) {
+  let m = 0;
+  for (const a of arrays) for (const v of a) if (Math.abs(v) > m) m = Math.abs(v);
+  return m > 0 ? [-m, m] : [-1, 1];
+}
+
+// labelledImage draws an ny×nx image fitted into rect under a caption
+// (rich text, see richText) and returns the image rect, or null if there
+// is no room. The caption takes one line of font px.
+export function labelledImage(ctx, rect, data, nx, ny, cmap, lo, hi, { caption = "", font = 11, color = palette.axis } = {}) {
+  const capH = caption ? font * 1.35 : 0;
+  const r = fitImage({ x: rect.x, y: rect.y + capH, w: rect.w, h: rect.h - capH }, nx, ny);
+  if (r.w < 4) return null;
+  image(ctx, r, data, nx, ny, cmap, lo, hi);
+  ctx.save();
+  ctx.strokeStyle = palette.axis; ctx.lineWidth = 1;
+  ctx.strokeRect(Math.round(r.x) + 0.5, Math.round(r.y) + 0.5, Math.round(r.w) - 1, Math.round(r.h) - 1);
+  if (caption) {
+    ctx.font = `${font}px system-ui, sans-serif`;
+    ctx.fillStyle = color; ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+    richText(ctx, caption, r.x + r.w / 2, r.y - 2);
+  }
+  ctx.restore();
+  return r;
+}
