@@ -135,7 +135,7 @@ func NewSpatial() *Spatial {
 				{Name: "mode", Label: "mode k", Kind: KindSelect, Default: 2, Options: modes},
 				{Name: "noise", Label: "noise s", Kind: KindRange, Min: 0.1, Max: 3, Step: 0.05, Default: sim.SpatialDefaultNoise, Digits: 2},
 				{Name: "speed", Label: "movie", Kind: KindSelect, Default: 0.1, Options: speeds},
-				{Name: "show", Label: "shows", Kind: KindSelect, Default: spatialShowAll, Options: []Option{
+				{Name: "show", Label: "shows", Kind: KindSelect, Default: spatialShowModes, Options: []Option{
 					{Value: spatialShowAll, Label: "all activity"},
 					{Value: spatialShowModes, Label: fmt.Sprintf("top %d modes only", spatialModes)},
 				}},

@@ -73,7 +73,7 @@ func TestSpatialSpec(t *testing.T) {
 		}
 	}
 	d := s.Defaults()
-	want := Params{"n": 32, "w": 30.0 / 7, "kI": 1.1, "sigma": 8, "kappa": 2, "noise": 1, "mode": 2, "play": 0, "seed": 1, "speed": 0.1, "show": 0}
+	want := Params{"n": 32, "w": 30.0 / 7, "kI": 1.1, "sigma": 8, "kappa": 2, "noise": 1, "mode": 2, "play": 0, "seed": 1, "speed": 0.1, "show": spatialShowModes}
 	for k, v := range want {
 		if d[k] != v {
 			t.Errorf("default %s = %v, want %v", k, d[k], v)
