@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 )
@@ -122,6 +123,9 @@ type SpatialModes struct {
 	mapSin  []float64 // sin 2θ − mean, orthonormalised against p̂
 	pMom    spatialMoments
 	trMom   spatialMoments
+
+	evokedMu sync.Mutex
+	evoked   map[float64]*spatialEvokedBasis // by stimulus orientation φ
 }
 
 // spatialMoments are the spectral moments Σ_k a_k μ_k^j, j = 0, 1, 2, of a
@@ -429,10 +433,10 @@ func spatialRadau(mom spatialMoments, f func(float64) float64, muMax float64) (i
 //
 //	r_E = (1 + kI w K̄)(1 + (kI − 1) w K̄)⁻¹ I_E,
 //
-// solved exactly (relative residual ≤ 1e-10) by conjugate gradients on the
-// SPD matrix 1 + (kI − 1) w K̄ with the FFT matvec, preconditioned by its exact
-// inverse on the top-k modes (the rest of the spectrum lies in
-// [1, 1 + w₊ μ_k], so a handful of iterations suffice).
+// solved to a relative residual ≤ 1e-10 in a Lanczos basis of K̄ on I_E
+// that is built once per φ and shared by every (w, kI)
+// (spatialEvokedBasis): a w or kI change costs a tridiagonal solve, not a
+// conjugate-gradient run. solveShifted (PCG) is the independent check.
 func (m *SpatialModes) EvokedMap(ctx context.Context, phi, w, kI float64) ([]float64, error) {
 	if err := spatialCheckCircuit(w, kI); err != nil {
 		return nil, err
@@ -440,21 +444,37 @@ func (m *SpatialModes) EvokedMap(ctx context.Context, phi, w, kI float64) ([]flo
 	if math.IsNaN(phi) || math.IsInf(phi, 0) {
 		return nil, fmt.Errorf("spatial: φ = %v, want a finite angle", phi)
 	}
-	N := m.N()
-	b := make([]float64, N)
-	for i, t := range m.Theta {
-		b[i] = math.Exp(2 * (math.Cos(2*(t-phi)) - 1))
-	}
-	beta := w * (kI - 1)
-	x, err := m.solveShifted(ctx, beta, b)
+	x, err := m.evokedBasis(phi).evoked(ctx, m.Apply, w, kI)
 	if err != nil {
 		return nil, err
 	}
-	kx := make([]float64, N)
-	m.Apply(kx, x)
-	floats.AddScaled(x, kI*w, kx)
 	spatialCenter(x)
 	return x, nil
+}
+
+// evokedInput is the stimulus I_E(x) = exp(2[cos 2(θ(x) − φ) − 1]).
+func (m *SpatialModes) evokedInput(phi float64) []float64 {
+	b := make([]float64, m.N())
+	for i, t := range m.Theta {
+		b[i] = math.Exp(2 * (math.Cos(2*(t-phi)) - 1))
+	}
+	return b
+}
+
+// evokedBasis returns the (cached) Krylov basis of K̄ on the stimulus of
+// orientation φ, shared by every (w, kI).
+func (m *SpatialModes) evokedBasis(phi float64) *spatialEvokedBasis {
+	m.evokedMu.Lock()
+	defer m.evokedMu.Unlock()
+	if m.evoked == nil {
+		m.evoked = map[float64]*spatialEvokedBasis{}
+	}
+	e, ok := m.evoked[phi]
+	if !ok {
+		e = newSpatialEvokedBasis(m.evokedInput(phi))
+		m.evoked[phi] = e
+	}
+	return e
 }
 
 // spatialCGTol is the relative residual of the evoked-map solve: the matrix

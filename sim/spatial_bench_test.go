@@ -58,8 +58,9 @@ func BenchmarkSpatialReadouts(b *testing.B) {
 	}
 }
 
-// BenchmarkSpatialEvokedMap is the exact evoked map (PCG with the FFT
-// matvec) after a w or kI change.
+// BenchmarkSpatialEvokedMap is the evoked map after a w change (the shared
+// Krylov basis reused); BenchmarkSpatialEvokedMapCG is the same solve by
+// PCG from scratch, for comparison.
 func BenchmarkSpatialEvokedMap(b *testing.B) {
 	for _, n := range []int{32, 64} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
@@ -67,8 +68,16 @@ func BenchmarkSpatialEvokedMap(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			// The first map builds the shared Krylov basis (as the first
+			// slider move after a geometry change does); then every w is new.
+			if _, err := m.EvokedMap(context.Background(), 0, 30.0/7, 1.1); err != nil {
+				b.Fatal(err)
+			}
+			i := 0
 			for b.Loop() {
-				if _, err := m.EvokedMap(context.Background(), 0, 30.0/7, 1.1); err != nil {
+				i++
+				w := 30.0/7 + float64(i%1000)*1e-3
+				if _, err := m.EvokedMap(context.Background(), 0, w, 1.1); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -104,5 +113,22 @@ func BenchmarkSpatialMatvec(b *testing.B) {
 	dst := make([]float64, n*n)
 	for b.Loop() {
 		op.apply(dst, v)
+	}
+}
+
+func BenchmarkSpatialEvokedMapCG(b *testing.B) {
+	for _, n := range []int{32, 64} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			m, err := ComputeSpatialModes(context.Background(), SpatialGeometry{N: n, Kappa: 2}, 8, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := m.evokedInput(0)
+			for b.Loop() {
+				if _, err := m.solveShifted(context.Background(), 0.1*30.0/7, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -823,3 +823,33 @@ func ExampleSpatialReport() {
 	// map projection of modes 2, 3: [0.999 0.999]
 	// w_FF of mode 1: 9.0
 }
+
+// TestSpatialEvokedKrylovVsCG: the Krylov-basis evoked map agrees with an
+// independent preconditioned-CG solve at n = 32 for a sequence of (w, kI)
+// that forces the shared basis to grow (small β first, then large).
+func TestSpatialEvokedKrylovVsCG(t *testing.T) {
+	m := spatialTestModes(t, SpatialGeometry{N: 32, Kappa: 2}, 8)
+	ctx := context.Background()
+	// Both solves stop at relative residual 1e-10 on a matrix of condition
+	// ≤ 1 + β ≤ 17, so they agree to ~1e-9 relative; 1e-8 leaves room.
+	const tol = 1e-8
+	for _, c := range [][2]float64{{1, 1.1}, {30.0 / 7, 1.1}, {8, 1.1}, {8, 3}, {2.13809, 1.5}, {0.5, 1}, {30.0 / 7, 1.1}} {
+		w, kI := c[0], c[1]
+		got, err := m.EvokedMap(ctx, 0, w, kI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := m.solveShifted(ctx, (kI-1)*w, m.evokedInput(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kx := make([]float64, len(x))
+		m.Apply(kx, x)
+		floats.AddScaled(x, kI*w, kx)
+		spatialCenter(x)
+		if d := floats.Distance(got, x, 2) / floats.Norm(x, 2); d > tol {
+			t.Errorf("w=%v kI=%v: Krylov vs CG relative difference %.2g > %g", w, kI, d, tol)
+		}
+	}
+	t.Logf("Krylov basis dimension after the sequence: %d", len(m.evokedBasis(0).alpha))
+}
