@@ -1,0 +1,142 @@
+package demos
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+// runOneFrame runs a demo and returns its single frame.
+func runOneFrame(t testing.TB, d Demo, p Params) *Frame {
+	t.Helper()
+	var frames []*Frame
+	if err := d.Run(context.Background(), p, func(f *Frame) error { frames = append(frames, f); return nil }); err != nil {
+		t.Fatalf("Run(%v): %v", p, err)
+	}
+	if len(frames) != 1 {
+		t.Fatalf("Run(%v) emitted %d frames, want 1", p, len(frames))
+	}
+	return frames[0]
+}
+
+// TestTwoPopPresets: the walkthrough default and the Paper preset read the
+// numbers of SCIENCE.md §2, and the snapshots match the walkthrough table.
+func TestTwoPopPresets(t *testing.T) {
+	d := NewTwoPop()
+	def := runOneFrame(t, d, d.Spec().Defaults())
+	for name, want := range map[string]string{"wFF": "4.490", "wPlus": "0.214", "lambda": "-0.214", "angle": "2.73"} {
+		if got := def.Readouts[name]; got != want {
+			t.Errorf("default %s = %s, want %s", name, got, want)
+		}
+	}
+	wantE := []float64{1.00, 1.22, 1.16, 0.84, 0.29}
+	wantI := []float64{0.00, 0.55, 0.71, 0.61, 0.24}
+	var snapE, snapI []float32
+	for _, a := range def.Arrays {
+		switch a.Name {
+		case "snapE":
+			snapE = a.Data
+		case "snapI":
+			snapI = a.Data
+		}
+	}
+	for i := range wantE {
+		// The table is given to 2 decimals: half a unit of the last.
+		if math.Abs(float64(snapE[i])-wantE[i]) > 0.005 || math.Abs(float64(snapI[i])-wantI[i]) > 0.005 {
+			t.Errorf("snapshot %d: (rE, rI) = (%.3f, %.3f), want (%.2f, %.2f)", i, snapE[i], snapI[i], wantE[i], wantI[i])
+		}
+	}
+	pr, _ := d.Spec().PresetByName("paper")
+	p := d.Spec().Defaults()
+	for k, v := range pr.Values {
+		p[k] = v
+	}
+	paper := runOneFrame(t, d, p)
+	if paper.Readouts["wFF"] != "9.000" || paper.Readouts["gain"] != "4.000" {
+		t.Errorf("Paper preset: wFF %s, gain %s; want 9.000 and 4.000", paper.Readouts["wFF"], paper.Readouts["gain"])
+	}
+}
+
+// TestTwoPopUnstable: when the sum mode grows the frame says so and
+// carries no arrays; the encoder never lets a non-finite value through.
+func TestTwoPopUnstable(t *testing.T) {
+	d := NewTwoPop()
+	p := d.Spec().Defaults()
+	p["w"], p["kI"] = 10, 0.5 // 1 + w₊ = −4
+	f := runOneFrame(t, d, p)
+	if f.State != StateUnstable || len(f.Arrays) != 0 || !strings.Contains(f.Message, "nstable") {
+		t.Errorf("w = 10, kI = 0.5: state %q, %d arrays, message %q", f.State, len(f.Arrays), f.Message)
+	}
+	bad := &Frame{State: StateReady}
+	bad.Add("x", []float64{1, math.NaN()})
+	b, err := EncodeFrame("w1", 1, bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, arrays, err := DecodeFrame(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.State != StateUnstable || len(arrays) != 0 {
+		t.Errorf("a frame with NaN encodes as state %q with %d arrays, want unstable with none", h.State, len(arrays))
+	}
+}
+
+// TestValidate: the schema refuses what is not a finite number and clamps
+// what is out of range.
+func TestValidate(t *testing.T) {
+	s := NewTwoPop().Spec()
+	cases := []struct {
+		raw     map[string]any
+		wantErr string
+		check   func(Params) bool
+	}{
+		{map[string]any{"w": "NaN"}, "must be a number", nil},
+		{map[string]any{"w": math.Inf(1)}, "must be finite", nil},
+		{map[string]any{"zz": 1.0}, "unknown parameter", nil},
+		{map[string]any{"w": 1e9}, "", func(p Params) bool { return p["w"] == 10 }},
+		{map[string]any{"kI": -5.0}, "", func(p Params) bool { return p["kI"] == 0.5 }},
+		{map[string]any{}, "", func(p Params) bool { return p["rE0"] == 1 && p["rI0"] == 0 }},
+	}
+	for _, c := range cases {
+		p, err := s.Validate(c.raw, nil)
+		if c.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("Validate(%v) error = %v, want %q", c.raw, err, c.wantErr)
+			}
+			continue
+		}
+		if err != nil || !c.check(p) {
+			t.Errorf("Validate(%v) = %v, %v", c.raw, p, err)
+		}
+	}
+}
+
+// FuzzFrameDecode: decoding arbitrary bytes never panics.
+func FuzzFrameDecode(f *testing.F) {
+	fr := &Frame{}
+	fr.Add("t", []float64{0, 1, 2})
+	b, _ := EncodeFrame("w", 1, fr)
+	f.Add(b)
+	f.Add([]byte{1, 0, 0, 0, '{'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		DecodeFrame(b)
+	})
+}
+
+// BenchmarkTwoPopDemo is the server's work per Fig 1 slider move: the
+// closed-form series, readouts, G_max, and the binary encoding.
+func BenchmarkTwoPopDemo(b *testing.B) {
+	d := NewTwoPop()
+	p := d.Spec().Defaults()
+	i := 0
+	for b.Loop() {
+		i++
+		p["w"] = 2 + float64(i%1000)*1e-3
+		f := runOneFrame(b, d, p)
+		if _, err := EncodeFrame("s7-0", int64(i), f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
