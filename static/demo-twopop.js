@@ -126,7 +126,7 @@ class TwoPopView {
     // self-loops on the outer sides
     this.loop(ctx, ex - R, y, -1, R, palette.e, width(m.w), false);
     this.loop(ctx, ix + R, y, 1, R, palette.i, width(m.wI), true);
-    // input stubs
+    // external input arrows
     arrow(ctx, ex, y + R * 2.1, ex, y + R * 1.05, { color: "#777", width: 1.5, head: 7 });
     arrow(ctx, ix, y + R * 2.1, ix, y + R * 1.05, { color: "#777", width: 1.5, head: 7 });
     const rE = this.at("rE"), rI = this.at("rI");
