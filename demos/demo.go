@@ -65,9 +65,12 @@ type Readout struct {
 
 // Spec is everything the browser needs to build a demo's controls.
 type Spec struct {
-	ID            string    `json:"id"`
-	Title         string    `json:"title"`
-	LookFor       string    `json:"lookFor"` // the "what to look for" line
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	LookFor string `json:"lookFor"` // the "what to look for" line
+	// Equation is the model in MathML (trusted markup written here, in Go),
+	// shown beside the "what to look for" line.
+	Equation      string    `json:"equation,omitempty"`
 	Params        []Param   `json:"params"`
 	Presets       []Preset  `json:"presets"`
 	DefaultPreset string    `json:"defaultPreset"`

@@ -53,9 +53,10 @@ func NewHebbian() *Hebbian {
 		presets = append(presets, Preset{Name: fmt.Sprintf("%gx", a), Label: label, Values: map[string]float64{"amp": a}})
 	}
 	return &Hebbian{spec: Spec{
-		ID:      "hebbian",
-		Title:   "Hebbian versus balanced amplification",
-		LookFor: "Both networks amplify an E pulse by the same factor A (equal areas under rE), but the Hebbian one pays with a decay A times slower; the balanced one stays as fast as a single neuron.",
+		ID:       "hebbian",
+		Title:    "Hebbian versus balanced amplification",
+		LookFor:  "Both networks amplify an E pulse by the same factor A (equal areas under rE), but the Hebbian one pays with a decay A times slower; the balanced one stays as fast as a single neuron.",
+		Equation: hebbianEquation,
 		Params: []Param{
 			{Name: "amp", Label: "A (amplification)", Kind: KindRange, Min: 1, Max: 20, Step: 0.01, Default: 4, Unit: "×", Digits: 2},
 			{Name: "kI", Label: "k<sub>I</sub> (balanced network)", Kind: KindRange, Min: 1, Max: 3, Step: 0.01, Default: 1.1, Digits: 2},
@@ -178,3 +179,6 @@ func (d *Hebbian) Run(ctx context.Context, p Params, emit func(*Frame) error) er
 	}
 	return emit(f)
 }
+
+// hebbianEquation is the model of the demo in MathML.
+const hebbianEquation = `<math><msub><mi>A</mi><mi mathvariant="normal">H</mi></msub><mo>=</mo><mfrac><mn>1</mn><mrow><mn>1</mn><mo>−</mo><msub><mi>w</mi><mi mathvariant="normal">H</mi></msub></mrow></mfrac><mo>,</mo><mspace width="0.8em"/><msub><mi>A</mi><mi mathvariant="normal">B</mi></msub><mo>=</mo><mfrac><mrow><mn>1</mn><mo>+</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><msub><mi>w</mi><mi mathvariant="normal">B</mi></msub></mrow><mrow><mn>1</mn><mo>+</mo><mo stretchy="false">(</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><mo>−</mo><mn>1</mn><mo stretchy="false">)</mo><msub><mi>w</mi><mi mathvariant="normal">B</mi></msub></mrow></mfrac></math>`

@@ -39,9 +39,10 @@ type Schur struct{ spec Spec }
 // NewSchur returns the Fig 4 demo.
 func NewSchur() *Schur {
 	return &Schur{spec: Spec{
-		ID:      "schur",
-		Title:   "Schur basis: the feed-forward structure that eigenvalues hide",
-		LookFor: "The eigenvalues barely move and all decay, yet the Schur basis shows strong feed-forward weights; raise the gain g and ‖r(t)‖ grows far above what the eigenvalues predict before it decays.",
+		ID:       "schur",
+		Title:    "Schur basis: the feed-forward structure that eigenvalues hide",
+		LookFor:  "The eigenvalues barely move and all decay, yet the Schur basis shows strong feed-forward weights; raise the gain g and ‖r(t)‖ grows far above what the eigenvalues predict before it decays.",
+		Equation: schurEquation,
 		Params: []Param{
 			{Name: "b", Label: "b (balancedness)", Kind: KindRange, Min: 0, Max: 1, Step: 0.01, Default: 0.7, Digits: 2},
 			{Name: "g", Label: "g (feed-forward gain)", Kind: KindRange, Min: 0, Max: 5, Step: 0.05, Default: 1, Digits: 2},
@@ -289,3 +290,6 @@ func FormatEigenvalues(eig []complex128, decimals int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// schurEquation is the model of the demo in MathML.
+const schurEquation = `<math><mi>W</mi><mo>=</mo><mi>Z</mi><mi>T</mi><msup><mi>Z</mi><mo>⊤</mo></msup><mo>,</mo><mspace width="0.6em"/><msub><mi>T</mi><mi>g</mi></msub><mo>=</mo><mi>diag</mi><mi>T</mi><mo>+</mo><mi>g</mi><mo stretchy="false">(</mo><mi>T</mi><mo>−</mo><mi>diag</mi><mi>T</mi><mo stretchy="false">)</mo></math>`

@@ -125,6 +125,7 @@ func NewSpatial() *Spatial {
 			Title: "The spatial network: amplified modes and spontaneous activity",
 			LookFor: "With broad, orientation-specific connections the most amplified modes (largest w_FF,k) are orientation maps; " +
 				"press Play: noise alone gives activity that keeps passing through map-like states, yet fluctuates as fast as τ.",
+			Equation: spatialEquation,
 			Params: []Param{
 				{Name: "play", Label: "Play the movie", Kind: KindToggle, Default: 0},
 				{Name: "n", Label: "grid", Kind: KindSelect, Default: spatialRefN, Options: grid},
@@ -542,3 +543,6 @@ func blockMean(img []float32, n, b int) []float32 {
 	}
 	return out
 }
+
+// spatialEquation is the model of the demo in MathML.
+const spatialEquation = `<math><msub><mi>W</mi><mi mathvariant="normal">E</mi></msub><mo>=</mo><mi>w</mi><mover><mi>K</mi><mo>‾</mo></mover><mo>,</mo><mspace width="0.5em"/><msub><mi>W</mi><mi mathvariant="normal">I</mi></msub><mo>=</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><mi>w</mi><mover><mi>K</mi><mo>‾</mo></mover><mo>:</mo><mspace width="0.5em"/><msub><mi>w</mi><mrow><mi mathvariant="normal">FF</mi><mo>,</mo><mi>k</mi></mrow></msub><mo>=</mo><mi>w</mi><msub><mi>μ</mi><mi>k</mi></msub><mo stretchy="false">(</mo><mn>1</mn><mo>+</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><mo stretchy="false">)</mo></math>`

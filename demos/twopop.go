@@ -36,9 +36,10 @@ func NewTwoPop() *TwoPop {
 	paper := base(1, 0)
 	paper["w"] = 30.0 / 7
 	return &TwoPop{spec: Spec{
-		ID:      "twopop",
-		Title:   "Two populations: excitation and inhibition",
-		LookFor: "An E pulse makes rE rise before it falls: the difference (E − I) drives the sum feed-forward. Equal E and I (Both equal) only decay.",
+		ID:       "twopop",
+		Title:    "Two populations: excitation and inhibition",
+		LookFor:  "An E pulse makes rE rise before it falls: the difference (E − I) drives the sum feed-forward. Equal E and I (Both equal) only decay.",
+		Equation: twopopEquation,
 		Params: []Param{
 			{Name: "w", Label: "w (excitatory weight)", Kind: KindRange, Min: 0, Max: 10, Step: 0.01, Default: walkthroughW, Digits: 3},
 			{Name: "kI", Label: "k<sub>I</sub> (inhibition / excitation)", Kind: KindRange, Min: 0.5, Max: 3, Step: 0.01, Default: 1.1, Digits: 2},
@@ -133,3 +134,6 @@ func (d *TwoPop) Run(ctx context.Context, p Params, emit func(*Frame) error) err
 	}
 	return emit(f)
 }
+
+// twopopEquation is the model of the demo in MathML.
+const twopopEquation = `<math><mi>τ</mi><mfrac><mrow><mi>d</mi><mi mathvariant="bold">r</mi></mrow><mrow><mi>d</mi><mi>t</mi></mrow></mfrac><mo>=</mo><mo>−</mo><mi mathvariant="bold">r</mi><mo>+</mo><mi>W</mi><mi mathvariant="bold">r</mi><mo>,</mo><mspace width="0.6em"/><mi>W</mi><mo>=</mo><mrow><mo>(</mo><mtable><mtr><mtd><mi>w</mi></mtd><mtd><mo>−</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><mi>w</mi></mtd></mtr><mtr><mtd><mi>w</mi></mtd><mtd><mo>−</mo><msub><mi>k</mi><mi mathvariant="normal">I</mi></msub><mi>w</mi></mtd></mtr></mtable><mo>)</mo></mrow></math>`

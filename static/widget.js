@@ -42,10 +42,19 @@ export class Widget {
     const el = this.el, spec = this.spec;
     el.innerHTML = "";
     el.setAttribute("aria-label", spec.title);
+    const head = document.createElement("div");
+    head.className = "demo-head";
     const look = document.createElement("p");
     look.className = "demo-lookfor";
     look.textContent = spec.lookFor;
-    el.appendChild(look);
+    head.appendChild(look);
+    if (spec.equation) {
+      const eq = document.createElement("div");
+      eq.className = "demo-eq";
+      eq.innerHTML = spec.equation; // trusted: MathML written in the Go spec
+      head.appendChild(eq);
+    }
+    el.appendChild(head);
     this.figs = document.createElement("div");
     this.figs.className = "demo-figs";
     el.appendChild(this.figs);
