@@ -3,10 +3,10 @@
 // response beside the no-recurrence reference on a common time axis, raw
 // or peak-normalised (a drawing choice, so done here). Hover, touch or
 // ←/→ on a plot reads all curves at one time.
-import { Widget } from "./widget.js";
-import { Surface, Axes, extent, legend, palette, arrow, bentArrow, selfLoop, richText } from "./plot.js";
+import { mountView } from "./widget.js";
+import { Surface, Axes, extent, legend, palette, arrow, bentArrow, selfLoop, richText, fmtNum } from "./plot.js";
 
-const fmt = (v, d = 3) => (Math.abs(v) < 0.5 * 10 ** -d ? 0 : v).toFixed(d).replace("-", "−");
+const fmt = (v, d = 3) => fmtNum(v, d);
 const REF = "#8a8f96";
 
 function panel(parent, title, area) {
@@ -28,12 +28,6 @@ function plotBox(panel, cls) {
   return d;
 }
 
-export function mount(el, spec, page) {
-  const view = new HebbianView();
-  const w = new Widget(el, spec, page, view);
-  view.init(w);
-  return w;
-}
 
 class HebbianView {
   init(widget) {
@@ -292,3 +286,5 @@ class HebbianView {
     ctx.restore();
   }
 }
+
+export const mount = mountView(HebbianView);

@@ -4,37 +4,18 @@
 // heatmaps, ‖r(t)‖ of the optimal initial pattern against the
 // eigenvalue-only prediction, and the ε-pseudospectra of A = W − 1 as
 // contours of the server's σ_min grid (contouring is drawing).
-import { Widget } from "./widget.js";
+import { addPanel, mountView } from "./widget.js";
 import {
   Surface, Axes, legend, palette, colormaps, cssColor, colorbar, bentArrow, selfLoop,
   matrix, contourSegments, richText, niceTicks,
+  fmtNum,
 } from "./plot.js";
 
-const fmt = (v, d = 2) => (Math.abs(v) < 0.5 * 10 ** -d ? 0 : v).toFixed(d).replace("-", "−");
+const fmt = (v, d = 2) => fmtNum(v, d);
 const POS = "#b2182b", NEG = "#2166ac"; // the ends of the diverging map
 const EIG = "#8a5a00";                   // eigenvalue-only prediction
 const lvlColor = (k, n) => cssColor(colormaps.viridis(0.05 + 0.8 * (n > 1 ? k / (n - 1) : 0)));
 
-function panel(parent, title, hint, area) {
-  const p = document.createElement("div");
-  p.className = "panel";
-  p.style.gridArea = area;
-  const h = document.createElement("div");
-  h.className = "panel-title";
-  h.innerHTML = `${title} <span class="hint">${hint}</span>`;
-  const plot = document.createElement("div");
-  plot.className = "plot";
-  p.append(h, plot);
-  parent.appendChild(p);
-  return { el: p, plot, title: h };
-}
-
-export function mount(el, spec, page) {
-  const view = new SchurView();
-  const w = new Widget(el, spec, page, view);
-  view.init(w);
-  return w;
-}
 
 class SchurView {
   init(widget) {
@@ -46,13 +27,13 @@ class SchurView {
     figs.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1fr)";
     figs.style.gridTemplateRows = "minmax(0, 0.72fr) minmax(0, 1.28fr)";
     figs.style.gridTemplateAreas = '"eig schur ff" "mats growth ps"';
-    const e = panel(figs, "Eigenvector picture", "diag λ only", "eig");
-    const s = panel(figs, "Schur basis", "T = Zᵀ W Z", "schur");
+    const e = addPanel(figs, "Eigenvector picture", "diag λ only", "eig");
+    const s = addPanel(figs, "Schur basis", "T = Zᵀ W Z", "schur");
     this.schurHint = s.title.querySelector(".hint");
-    const f = panel(figs, "Pure feed-forward", "T − diag T", "ff");
-    const m = panel(figs, "Matrices", "W = Z T Zᵀ", "mats");
-    const g = panel(figs, "Transient growth", "‖r(t)‖", "growth");
-    const p = panel(figs, "ε-pseudospectra", "of A = W − 1", "ps");
+    const f = addPanel(figs, "Pure feed-forward", "T − diag T", "ff");
+    const m = addPanel(figs, "Matrices", "W = Z T Zᵀ", "mats");
+    const g = addPanel(figs, "Transient growth", "‖r(t)‖", "growth");
+    const p = addPanel(figs, "ε-pseudospectra", "of A = W − 1", "ps");
     this.eig = new Surface(e.plot, (ctx, w, h) => this.drawGraph(ctx, w, h, "eig", this.eig));
     this.schur = new Surface(s.plot, (ctx, w, h) => this.drawGraph(ctx, w, h, "T", this.schur));
     this.ff = new Surface(f.plot, (ctx, w, h) => this.drawGraph(ctx, w, h, "Tff", this.ff));
@@ -327,3 +308,5 @@ class SchurView {
     ctx.restore();
   }
 }
+
+export const mount = mountView(SchurView);

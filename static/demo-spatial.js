@@ -6,27 +6,14 @@
 // is pressed, the streamed spontaneous activity (r_E, r_I) with the
 // correlation of each frame with the evoked map and the running
 // map-vs-random variance ratio. Hover or touch an image to read values.
-import { Widget } from "./widget.js";
+import { addPanel, mountView } from "./widget.js";
 import {
   Surface, Axes, legend, palette, colormaps, cssColor, colorbar, niceTicks, richText,
   labelledImage, symmetricRange, fitImage, image,
+  fmtNum,
 } from "./plot.js";
 
-const fmt = (v, d = 2) => (Math.abs(v) < 0.5 * 10 ** -d ? 0 : v).toFixed(d).replace("-", "−");
-
-function panel(parent, title, hint, area) {
-  const p = document.createElement("div");
-  p.className = "panel";
-  p.style.gridArea = area;
-  const h = document.createElement("div");
-  h.className = "panel-title";
-  h.innerHTML = `${title} <span class="hint">${hint}</span>`;
-  const plot = document.createElement("div");
-  plot.className = "plot";
-  p.append(h, plot);
-  parent.appendChild(p);
-  return { el: p, plot, hint: h.querySelector(".hint") };
-}
+const fmt = (v, d = 2) => fmtNum(v, d);
 
 // yLabel writes a rotated axis label (rich text: r_E) left of rect.
 function yLabel(ctx, rect, text, font) {
@@ -39,12 +26,6 @@ function yLabel(ctx, rect, text, font) {
   ctx.restore();
 }
 
-export function mount(el, spec, page) {
-  const view = new SpatialView();
-  const w = new Widget(el, spec, page, view);
-  view.init(w);
-  return w;
-}
 
 class SpatialView {
   init(widget) {
@@ -58,12 +39,12 @@ class SpatialView {
     figs.style.gridTemplateColumns = "repeat(4, minmax(0, 1fr))";
     figs.style.gridTemplateRows = "minmax(0, 1fr) minmax(0, 0.9fr) minmax(0, 1.1fr) auto";
     figs.style.gridTemplateAreas = '"theta evoked spec spec" "mode mode mode mode" "movie movie hist hist" "read read read read"';
-    const th = panel(figs, "Orientation map θ", "", "theta");
-    const ev = panel(figs, "Evoked map", "0° stimulus", "evoked");
-    const sp = panel(figs, "Spectrum of W<sub>E</sub> + W<sub>I</sub>", "w<sub>FF,k</sub> = wμ<sub>k</sub>(1 + k<sub>I</sub>) · click a bar", "spec");
-    const mo = panel(figs, "Mode k after a difference pulse", "", "mode");
-    const mv = panel(figs, "Spontaneous activity", "press Play", "movie");
-    const hi = panel(figs, "Map-likeness over time", "", "hist");
+    const th = addPanel(figs, "Orientation map θ", "", "theta");
+    const ev = addPanel(figs, "Evoked map", "0° stimulus", "evoked");
+    const sp = addPanel(figs, "Spectrum of W<sub>E</sub> + W<sub>I</sub>", "w<sub>FF,k</sub> = wμ<sub>k</sub>(1 + k<sub>I</sub>) · click a bar", "spec");
+    const mo = addPanel(figs, "Mode k after a difference pulse", "", "mode");
+    const mv = addPanel(figs, "Spontaneous activity", "press Play", "movie");
+    const hi = addPanel(figs, "Map-likeness over time", "", "hist");
     this.thetaHint = th.hint; this.modeTitle = mo.el.querySelector(".panel-title");
     this.movieHint = mv.hint; this.histHint = hi.hint;
     this.theta = new Surface(th.plot, (ctx, w, h) => this.drawMap(ctx, w, h, "theta"));
@@ -373,3 +354,5 @@ class SpatialView {
     legend(ctx, r2.x + 4, r2.y + font * 0.8, [{ label: "running", color: palette.diff }, { label: `exact ${exact ? fmt(exact) : ""}`, color: palette.sum, dash: [5, 4] }], font);
   }
 }
+
+export const mount = mountView(SpatialView);

@@ -1,31 +1,11 @@
 // Fig 1: the two-population circuit. Draws the server's closed-form
 // solution: circuit with live fill, snapshot discs, time course with a
 // scrubbable time, and the phase plane with both eigenvector directions.
-import { Widget } from "./widget.js";
-import { Surface, Axes, extent, legend, palette, colormaps, cssColor, colorbar, arrow, fmtTick } from "./plot.js";
+import { addPanel, mountView } from "./widget.js";
+import { Surface, Axes, extent, legend, palette, colormaps, cssColor, colorbar, arrow, fmtTick, fmtNum } from "./plot.js";
 
-const fmt = (v, d = 3) => (Math.abs(v) < 0.5 * 10 ** -d ? 0 : v).toFixed(d);
+const fmt = (v, d = 3) => fmtNum(v, d);
 
-function panel(parent, title, hint, area) {
-  const p = document.createElement("div");
-  p.className = "panel";
-  p.style.gridArea = area;
-  const h = document.createElement("div");
-  h.className = "panel-title";
-  h.innerHTML = `${title} <span class="hint">${hint || ""}</span>`;
-  const plot = document.createElement("div");
-  plot.className = "plot";
-  p.append(h, plot);
-  parent.appendChild(p);
-  return { el: p, plot };
-}
-
-export function mount(el, spec, page) {
-  const view = new TwoPopView();
-  const w = new Widget(el, spec, page, view);
-  view.init(w);
-  return w;
-}
 
 class TwoPopView {
   init(widget) {
@@ -36,10 +16,10 @@ class TwoPopView {
     figs.style.gridTemplateColumns = "minmax(0, 1fr) minmax(0, 1.15fr)";
     figs.style.gridTemplateRows = "minmax(0, 0.8fr) minmax(0, 1.2fr)";
     figs.style.gridTemplateAreas = '"circuit snaps" "course phase"';
-    const c = panel(figs, "A · Circuit", "fill = rate at the scrubbed time", "circuit");
-    const s = panel(figs, "B · Snapshots", "", "snaps");
-    const tc = panel(figs, "Time course", "hover, touch or ←/→ to scrub", "course");
-    const ph = panel(figs, "Phase plane (r<sub>E</sub>, r<sub>I</sub>)", "", "phase");
+    const c = addPanel(figs, "A · Circuit", "fill = rate at the scrubbed time", "circuit");
+    const s = addPanel(figs, "B · Snapshots", "", "snaps");
+    const tc = addPanel(figs, "Time course", "hover, touch or ←/→ to scrub", "course");
+    const ph = addPanel(figs, "Phase plane (r<sub>E</sub>, r<sub>I</sub>)", "", "phase");
     this.readline = document.createElement("div");
     this.readline.className = "readline";
     this.readline.setAttribute("aria-live", "off");
@@ -260,3 +240,5 @@ class TwoPopView {
     this.phaseTitle.textContent = `eigenvectors ${m.angle.toFixed(1)}° apart`;
   }
 }
+
+export const mount = mountView(TwoPopView);

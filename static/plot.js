@@ -55,6 +55,11 @@ export function niceTicks(lo, hi, n = 5) {
   return out;
 }
 
+// fmtNum formats v with d decimals and a typographic minus, never "−0.00".
+export function fmtNum(v, d = 2) {
+  return (Math.abs(v) < 0.5 * 10 ** -d ? 0 : v).toFixed(d).replace("-", "−");
+}
+
 // fmt formats a tick value with as few decimals as its step needs.
 export function fmtTick(v, step) {
   const d = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));

@@ -318,3 +318,31 @@ export class Widget {
 
   setState(s) { this.state = s; this.el.dataset.state = s; }
 }
+
+// addPanel appends a titled figure panel to a widget's figure grid at the
+// named grid area: the title line (with a muted hint) and a plot box that a
+// Surface fills.
+export function addPanel(parent, title, hint, area) {
+  const el = document.createElement("div");
+  el.className = "panel";
+  el.style.gridArea = area;
+  const head = document.createElement("div");
+  head.className = "panel-title";
+  head.innerHTML = `${title} <span class="hint">${hint || ""}</span>`;
+  const plot = document.createElement("div");
+  plot.className = "plot";
+  el.append(head, plot);
+  parent.appendChild(el);
+  return { el, plot, title: head, hint: head.querySelector(".hint") };
+}
+
+// mountView makes a demo module's mount(el, spec, page) from its view
+// class: the view draws, the Widget does everything else.
+export function mountView(View) {
+  return (el, spec, page) => {
+    const view = new View();
+    const w = new Widget(el, spec, page, view);
+    view.init(w);
+    return w;
+  };
+}
