@@ -10,33 +10,6 @@ import (
 	"balamp/sim"
 )
 
-// runOnce runs d with the raw parameters validated against its spec and
-// returns the single frame it emits, after a round trip through
-// EncodeFrame/DecodeFrame (what the browser receives).
-func runOnce(t *testing.T, d Demo, raw map[string]any) (*Frame, *FrameHeader, map[string][]float32) {
-	t.Helper()
-	p, err := d.Spec().Validate(raw, nil)
-	if err != nil {
-		t.Fatalf("Validate(%v): %v", raw, err)
-	}
-	var frames []*Frame
-	if err := d.Run(context.Background(), p, func(f *Frame) error { frames = append(frames, f); return nil }); err != nil {
-		t.Fatalf("Run(%v): %v", p, err)
-	}
-	if len(frames) != 1 {
-		t.Fatalf("Run(%v) emitted %d frames, want 1", p, len(frames))
-	}
-	buf, err := EncodeFrame("w1", 1, frames[0])
-	if err != nil {
-		t.Fatalf("EncodeFrame: %v", err)
-	}
-	h, arrays, err := DecodeFrame(buf)
-	if err != nil {
-		t.Fatalf("DecodeFrame: %v", err)
-	}
-	return frames[0], h, arrays
-}
-
 // checkFinite fails if any array or readout of f is NaN or ±Inf, or if the
 // encoder had to replace it by an unstable frame.
 func checkFinite(t *testing.T, f *Frame, h *FrameHeader) {

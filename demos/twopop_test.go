@@ -1,24 +1,10 @@
 package demos
 
 import (
-	"context"
 	"math"
 	"strings"
 	"testing"
 )
-
-// runOneFrame runs a demo and returns its single frame.
-func runOneFrame(t testing.TB, d Demo, p Params) *Frame {
-	t.Helper()
-	var frames []*Frame
-	if err := d.Run(context.Background(), p, func(f *Frame) error { frames = append(frames, f); return nil }); err != nil {
-		t.Fatalf("Run(%v): %v", p, err)
-	}
-	if len(frames) != 1 {
-		t.Fatalf("Run(%v) emitted %d frames, want 1", p, len(frames))
-	}
-	return frames[0]
-}
 
 // TestTwoPopPresets: the walkthrough default and the Paper preset read the
 // numbers of SCIENCE.md §2, and the snapshots match the walkthrough table.
