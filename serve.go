@@ -96,6 +96,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	// Shutdown does not track upgraded connections: wait for the websockets
+	// to send their close frames before the process exits.
+	if !a.sockets.wait(closeGrace + writeWait) {
+		log.Warn("some websockets did not close in time")
+	}
 	return nil
 }
 

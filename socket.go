@@ -28,6 +28,7 @@ const (
 	messageRate    = 240               // inbound messages per second, sustained
 	messageBurst   = 480               // inbound messages accepted in a burst
 	controlQueue   = 64                // queued outbound JSON messages before the client counts as stalled
+	computeSlots   = 2                 // widgets of one connection computing towards a first result at once
 	closeGrace     = 500 * time.Millisecond
 )
 
@@ -60,8 +61,9 @@ type socketServer struct {
 	allowed  func(host string) bool // Host header check against DNS rebinding
 	upgrader websocket.Upgrader
 	frames   *frameCache
-	rate     float64 // inbound messages per second per connection
-	burst    float64 // inbound burst per connection
+	rate     float64        // inbound messages per second per connection
+	burst    float64        // inbound burst per connection
+	open     sync.WaitGroup // connections being served, for a clean shutdown
 }
 
 func newSocketServer(reg *demos.Registry, rm *room, log *slog.Logger, allowedHost func(string) bool) *socketServer {
@@ -108,6 +110,8 @@ func (s *socketServer) serve(ctx context.Context) http.Handler {
 			s.log.Info("websocket upgrade failed", "err", err, "remote", r.RemoteAddr)
 			return
 		}
+		s.open.Add(1)
+		defer s.open.Done()
 		c := newConn(s, ws, socketRole(r, s.room))
 		c.talk = r.URL.Query().Get("talk") // the room's frames go to followers of the same talk
 		c.run(ctx)
@@ -132,9 +136,12 @@ type conn struct {
 	state   []byte            // latest room state not yet written (JSON)
 
 	widgets map[string]*widget // owned by the reader goroutine
-	tokens  float64            // rate limiter bucket
-	last    time.Time
-	follow  bool // this page follows the room (set by the page)
+	// slots bounds how many of this connection's widgets may be computing
+	// towards their first result at once, so that one page opening many
+	// expensive widgets queues behind itself, not in front of everyone.
+	slots  chan struct{}
+	tokens float64 // rate limiter bucket
+	last   time.Time
 }
 
 func newConn(s *socketServer, ws *websocket.Conn, role string) *conn {
@@ -144,9 +151,9 @@ func newConn(s *socketServer, ws *websocket.Conn, role string) *conn {
 		wake:    make(chan struct{}, 1),
 		pending: map[string][]byte{},
 		widgets: map[string]*widget{},
+		slots:   make(chan struct{}, computeSlots),
 		tokens:  s.burst,
 		last:    time.Now(),
-		follow:  true,
 	}
 }
 
@@ -242,7 +249,6 @@ func (c *conn) handle(ctx context.Context, m *clientMessage) {
 			c.sendError("", 0, `"follow" needs a boolean "follow" field`)
 			return
 		}
-		c.follow = *m.Follow
 		if c.srv.room != nil {
 			c.srv.room.setFollow(c, *m.Follow)
 		}
@@ -505,11 +511,27 @@ func (w *widget) compute(ctx context.Context, req *computeRequest) error {
 	if f, ok := w.conn.srv.frames.get(key); ok {
 		return w.emit(req.seq, f)
 	}
+	select {
+	case w.conn.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil
+	}
+	held := true
+	release := func() {
+		if held {
+			held = false
+			<-w.conn.slots
+		}
+	}
+	defer release()
 	frames := 0
 	var last *demos.Frame
 	err := w.demo.Run(ctx, req.params, func(f *demos.Frame) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if f.State != demos.StateProgress {
+			release() // the expensive part is done; a movie streams on
 		}
 		frames++
 		last = f
@@ -537,4 +559,17 @@ func (w *widget) emit(seq int64, f *demos.Frame) error {
 	}
 	w.conn.putFrame(w.id, b)
 	return nil
+}
+
+// wait blocks until every connection has said goodbye (the server's context
+// is cancelled, so each writer sends a close frame) or until limit passes.
+func (s *socketServer) wait(limit time.Duration) bool {
+	done := make(chan struct{})
+	go func() { s.open.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(limit):
+		return false
+	}
 }

@@ -67,6 +67,7 @@ type Spatial struct {
 	modes  *flightCache[spatialGeomKey, *spatialGeom]
 	evoked *flightCache[spatialEvokedKey, *spatialEvoked]
 	movies *spatialMovies
+	solves chan struct{} // one eigensolve at a time, server-wide
 
 	// Seams for tests: how often progress frames are sent while modes are
 	// computed, and the movie's frame clock.
@@ -163,6 +164,7 @@ func NewSpatial() *Spatial {
 		modes:         newFlightCache[spatialGeomKey, *spatialGeom](spatialGeomLRU),
 		evoked:        newFlightCache[spatialEvokedKey, *spatialEvoked](spatialEvokedLRU),
 		movies:        newSpatialMovies(),
+		solves:        make(chan struct{}, 1),
 		progressEvery: 40 * time.Millisecond,
 		ticker: func(d time.Duration) (<-chan time.Time, func()) {
 			t := time.NewTicker(d)
@@ -317,7 +319,16 @@ func (d *Spatial) geometry(ctx context.Context, sp spatialParams, emit func(*Fra
 			Meta: &spatialMeta{N: k.n, SigmaRef: sp.sigmaRefSites, Kappa: k.kappa, Progress: frac}})
 	}
 	return d.modes.get(ctx, k, d.progressEvery, progress, func(ctx context.Context, report func(float64)) (*spatialGeom, error) {
+		// One eigensolve at a time for the whole server (they use every
+		// core for 0.03–0.5 s): a page dragging σ_d at 128×128 queues its
+		// own geometries, and light demos of other clients never wait.
+		select {
+		case d.solves <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 		m, err := sim.ComputeSpatialModes(ctx, sim.SpatialGeometry{N: k.n, SigmaD: k.sigmaD, Kappa: k.kappa}, spatialModes, report)
+		<-d.solves
 		if err != nil {
 			return nil, err
 		}
