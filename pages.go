@@ -26,7 +26,7 @@ func (a *app) handleContent() http.Handler {
 			a.serveTalk(w, r, embeddedTalkName, false)
 			return
 		}
-		if !fs.ValidPath(name) {
+		if !fs.ValidPath(name) || hiddenPath(name) {
 			http.NotFound(w, r)
 			return
 		}
@@ -69,7 +69,7 @@ func (a *app) handlePresenter() http.Handler {
 			a.servePresenter(w, r, embeddedTalkName)
 		case talk == "":
 			a.serveDir(w, r, ".", true)
-		case !fs.ValidPath(talk):
+		case !fs.ValidPath(talk) || hiddenPath(talk):
 			http.NotFound(w, r)
 		default:
 			st, err := fs.Stat(a.talks.fsys, talk)
@@ -163,4 +163,15 @@ func (a *app) serveDir(w http.ResponseWriter, r *http.Request, dir string, prese
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Write(buf.Bytes())
+}
+
+// hiddenPath reports whether a path has an element starting with "." (such
+// as .git or .env): the talk directory's hidden files are never served.
+func hiddenPath(name string) bool {
+	for _, el := range strings.Split(name, "/") {
+		if strings.HasPrefix(el, ".") && el != "." {
+			return true
+		}
+	}
+	return false
 }

@@ -135,7 +135,13 @@ func newServer(ctx context.Context, cfg serverConfig, addr string, log *slog.Log
 		if !st.IsDir() {
 			return nil, nil, fmt.Errorf("-content %s: not a directory", cfg.content)
 		}
-		content = os.DirFS(cfg.content)
+		// os.Root refuses paths that leave the directory, through ".." or
+		// through symbolic links (os.DirFS follows links anywhere).
+		root, err := os.OpenRoot(cfg.content)
+		if err != nil {
+			return nil, nil, err
+		}
+		content = root.FS()
 	}
 	tmpl, err := parseTalkTemplates(staticFiles())
 	if err != nil {
