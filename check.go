@@ -78,8 +78,9 @@ func checkTalk(fsys fs.FS, name string, reg *demos.Registry) []string {
 		for _, e := range splitJoined(err) {
 			problems = append(problems, e.Error())
 		}
-		return problems
 	}
+	// Missing images are reported even when the talk does not parse, so
+	// that one run lists everything to fix.
 	return append(problems, missingAssets(fsys, name, src)...)
 }
 

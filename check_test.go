@@ -19,7 +19,7 @@ func TestCheck(t *testing.T) {
 		"stray.slide":   "# Stray\n\n## One\n\ntext\n\n# Oops\n\n## Lost\n\nnever shown\n",
 		"fenced.slide":  "# Fenced\n\n## One\n\n```\n# a shell comment, not a heading\n```\n",
 		"missing.slide": "# Missing\n\n## One\n\n.image nosuch.png\n",
-		"demo.slide":    "# Demo\n\n## One\n\n.demo nosuch\n\n## Two\n\n.demo twopop nopreset\n",
+		"demo.slide":    "# Demo\n\n## One\n\n.demo nosuch\n\n## Two\n\n.demo twopop nopreset\n.image gone.png\n",
 		"code.slide":    "# Code\n\n## One\n\n.code nosuch.go\n",
 	}
 	for name, src := range files {
@@ -35,7 +35,7 @@ func TestCheck(t *testing.T) {
 		{"fenced.slide", nil},
 		{"stray.slide", []string{"stray.slide:7: stray top-level heading"}},
 		{"missing.slide", []string{"missing.slide:5: .image nosuch.png"}},
-		{"demo.slide", []string{`demo.slide:5: unknown demo "nosuch"`, `demo.slide:9: demo twopop has no preset "nopreset"`}},
+		{"demo.slide", []string{`demo.slide:5: unknown demo "nosuch"`, `demo.slide:9: demo twopop has no preset "nopreset"`, "demo.slide:10: .image gone.png"}},
 		{"code.slide", []string{"code.slide:5"}},
 	}
 	for _, c := range cases {

@@ -204,7 +204,32 @@ func (rm *room) join(c *conn) {
 func (rm *room) leave(c *conn) {
 	rm.mu.Lock()
 	delete(rm.members, c)
+	rm.stopIfUnwatchedLocked()
 	rm.mu.Unlock()
+}
+
+// stopIfUnwatchedLocked cancels the room's computations when no page
+// follows it any more (an animated demo would otherwise run for nobody);
+// resumeLocked restarts them when someone follows again. rm.mu held.
+func (rm *room) stopIfUnwatchedLocked() {
+	for _, m := range rm.members {
+		if m.follow {
+			return
+		}
+	}
+	for id := range rm.runs {
+		rm.stopLocked(id)
+	}
+}
+
+// resumeLocked restarts the computations of the current slide's widgets
+// that are not running (after stopIfUnwatchedLocked). rm.mu held.
+func (rm *room) resumeLocked() {
+	for id, w := range rm.widgets {
+		if rm.runs[id] == nil && rm.onSlideLocked(id) {
+			rm.computeLocked(id, w)
+		}
+	}
 }
 
 // setFollow records whether c follows; (re)joining sends the state and the
@@ -219,9 +244,11 @@ func (rm *room) setFollow(c *conn, follow bool) {
 	}
 	m.follow = follow
 	if !follow {
+		rm.stopIfUnwatchedLocked()
 		rm.mu.Unlock()
 		return
 	}
+	rm.resumeLocked()
 	st := rm.encodeStateLocked()
 	type pending struct {
 		id string
@@ -289,10 +316,7 @@ func (rm *room) setParams(c *conn, widget, demo string, seq int64, p demos.Param
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
 	if c.role != "presenter" {
-		if rm.driven {
-			rm.refuseLocked(c, "params")
-		}
-		return nil
+		return nil // the page's own exploration: not a refusal, not logged
 	}
 	if rm.player != nil {
 		return nil

@@ -243,8 +243,9 @@ func (s *Spec) Defaults() Params {
 // returns a complete parameter set: values it does not name come from base
 // (or the defaults when base is nil). Non-numbers, NaN, ±Inf and unknown
 // names are errors; numbers out of range are clamped to [Min, Max], select values
-// snap to the nearest option and toggles to 0 or 1. Range values are not
-// snapped to Step: presets such as w = 4√(2/7) lie between steps.
+// snap to the nearest option and toggles to 0 or 1. Range values snap to
+// Step only when it is a whole number (seeds, counts): fractional steps are
+// left alone, since presets such as w = 4√(2/7) lie between them.
 func (s *Spec) Validate(raw map[string]any, base Params) (Params, error) {
 	p := s.Defaults()
 	for k, v := range base {
@@ -295,5 +296,10 @@ func (q *Param) clamp(v float64) float64 {
 		return 0
 	}
 	v = math.Max(q.Min, math.Min(q.Max, v))
+	if q.Step >= 1 {
+		// Whole-number steps (counts, seeds, milliseconds) are snapped, so
+		// that a seed of 579.37 is 579, not an error deep in a model.
+		v = math.Min(q.Max, q.Min+math.Round((v-q.Min)/q.Step)*q.Step)
+	}
 	return v
 }

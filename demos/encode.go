@@ -92,7 +92,8 @@ func DecodeFrame(buf []byte) (*FrameHeader, map[string][]float32, error) {
 	start += (4 - start%4) % 4
 	arrays := map[string][]float32{}
 	for _, a := range h.Arrays {
-		if a.Offset < 0 || a.Length < 0 || start+4*(a.Offset+a.Length) > len(buf) {
+		room := (len(buf) - start) / 4 // float32s the payload holds
+		if a.Offset < 0 || a.Length < 0 || a.Offset > room || a.Length > room-a.Offset {
 			return nil, nil, fmt.Errorf("array %q [%d,+%d) lies outside the payload", a.Name, a.Offset, a.Length)
 		}
 		out := make([]float32, a.Length)

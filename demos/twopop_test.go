@@ -106,6 +106,9 @@ func FuzzFrameDecode(f *testing.F) {
 	b, _ := EncodeFrame("w", 1, fr)
 	f.Add(b)
 	f.Add([]byte{1, 0, 0, 0, '{'})
+	// An offset that overflows start+4·(offset+length).
+	hdr := `{"arrays":[{"name":"x","shape":[1],"offset":2305843009213693952,"length":1}]}`
+	f.Add(append([]byte{byte(len(hdr)), 0, 0, 0}, hdr...))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		DecodeFrame(b)
 	})
@@ -125,4 +128,33 @@ func BenchmarkTwoPopDemo(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzValidate: no raw parameter set makes Validate panic, and whatever it
+// accepts is complete, finite and inside every range.
+func FuzzValidate(f *testing.F) {
+	f.Add("w", 2.5, "kI", 1.1)
+	f.Add("seed", 579.37, "n", 31.0)
+	f.Add("amp", 1e300, "b", -1e-300)
+	specs := Default().Specs()
+	f.Fuzz(func(t *testing.T, k1 string, v1 float64, k2 string, v2 float64) {
+		for _, s := range specs {
+			p, err := s.Validate(map[string]any{k1: v1, k2: v2}, nil)
+			if err != nil {
+				continue
+			}
+			for _, q := range s.Params {
+				v, ok := p[q.Name]
+				if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+					t.Fatalf("%s: %s = %v (present %v) after Validate", s.ID, q.Name, v, ok)
+				}
+				if q.Kind == KindRange && (v < q.Min || v > q.Max) {
+					t.Fatalf("%s: %s = %v outside [%v, %v]", s.ID, q.Name, v, q.Min, q.Max)
+				}
+				if q.Kind == KindRange && q.Step >= 1 && v != math.Trunc(v) && q.Min == math.Trunc(q.Min) {
+					t.Fatalf("%s: %s = %v, want a whole number", s.ID, q.Name, v)
+				}
+			}
+		}
+	})
 }

@@ -42,15 +42,6 @@ const following = () => follow && room.driven && sameTalk() && (!isPresenter || 
 // tablet) does, and keeps driving.
 const mirroring = () => isPresenter && !room.replay && room.driven && sameTalk();
 
-// syncControls shows the room's parameters on a widget without sending
-// them: the room's frames are what the page draws.
-function syncControls(w, params) {
-  for (const [k, v] of Object.entries(params || {})) {
-    if (k in w.inputs && w.params[k] !== v) { w.params[k] = v; w.showValue(k); }
-  }
-  w.markPreset();
-}
-
 // ---- widgets ----
 const widgets = new Map(); // widget id → Widget
 const early = new Map();   // widget id → room frame that came before its widget
@@ -82,11 +73,11 @@ async function mountSlide(n) {
     const f = early.get(w.id);
     early.delete(w.id);
     if (following() && st) { // drawn from the room's frames
-      syncControls(w, st.params);
+      w.show(st.params);
       if (f) w.onFrame(f);
       continue;
     }
-    if (mirroring() && st) syncControls(w, st.params);
+    if (mirroring() && st) w.show(st.params);
     w.start();
   }
 }
@@ -122,6 +113,9 @@ function interactive(el) {
 document.addEventListener("keydown", (ev) => {
   if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
   if (ev.target.closest?.("input, select, textarea, [contenteditable]")) return;
+  // Space and Enter press a focused button (a preset, Play, Reset); they
+  // must not turn the page, least of all for the presenter's whole room.
+  if ((ev.key === " " || ev.key === "Enter") && ev.target.closest?.("button, [role=button], summary")) return;
   switch (ev.key) {
     case "ArrowRight": case "ArrowDown": case "PageDown": case " ": go(1); break;
     case "ArrowLeft": case "ArrowUp": case "PageUp": go(-1); break;
@@ -182,7 +176,7 @@ function applyRoom() {
   for (const [id, st] of Object.entries(room.widgets)) {
     const w = widgets.get(id);
     if (!w) continue;
-    syncControls(w, st.params);
+    w.show(st.params);
     // A widget that computed for itself until the room knew it: the room's
     // frames take over.
     if (following() && w.active) w.stop();
@@ -288,7 +282,11 @@ const socket = new Socket(socketURL(), {
   onStatus(s) {
     connDot.dataset.conn = s;
     connDot.title = s === "open" ? "connected" : s === "offline" ? "offline: reconnecting" : "connecting";
-    if (s === "offline") for (const w of widgets.values()) if (w.active) w.offline();
+    // Every widget on screen goes offline, following ones included: a stale
+    // figure must not look live. Their next frame clears it.
+    if (s === "offline") {
+      for (const el of slides[current - 1]?.querySelectorAll(".demo[data-widget]") || []) widgets.get(el.dataset.widget)?.offline();
+    }
   },
   onFrame(f) {
     const w = widgets.get(f.header.widget);

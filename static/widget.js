@@ -210,14 +210,14 @@ export class Widget {
     this.requestSend(true);
   }
 
-  // apply takes parameters from the room (the presenter's) without echo.
-  apply(params) {
-    let changed = false;
-    for (const [k, v] of Object.entries(params)) {
-      if (k in this.inputs && this.params[k] !== v) { this.params[k] = v; changed = true; this.showValue(k); }
+  // show displays parameters set elsewhere (the room's, the presenter's)
+  // on the controls without sending them: the room's frames are what the
+  // page draws.
+  show(params) {
+    for (const [k, v] of Object.entries(params || {})) {
+      if (k in this.inputs && this.params[k] !== v) { this.params[k] = v; this.showValue(k); }
     }
     this.markPreset();
-    if (changed || this.shown === 0) this.requestSend(true);
   }
 
   // requestSend throttles input events to one message per animation frame
