@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,6 +61,13 @@ func TestBrowserFig3(t *testing.T) {
 	}
 	label8 := modeLabel()
 	saveScreenshot(t, ctx, "fig3-default-1280x800")
+
+	// Keyboard read-out: Tab to the orientation map, arrows walk the sites.
+	within(t, ctx, 10*time.Second, "arrows on the orientation map", chromedp.Focus(chromedp.CSS(sel+` .panel:first-child canvas`)),
+		chromedp.KeyEvent(kb.ArrowRight), chromedp.KeyEvent(kb.ArrowDown))
+	if got := evalJS[string](t, ctx, fmt.Sprintf(`document.querySelector(%q + ' .readline').textContent`, sel)); !strings.Contains(got, "(x 1, y 1)") {
+		t.Errorf("after → ↓ on the orientation map the read-out is %q, want site (x 1, y 1)", got)
+	}
 
 	// σ_d 8 → 3 in ten steps of 0.5.
 	seq := widgetSeq(t, ctx, sel)

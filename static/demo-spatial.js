@@ -57,7 +57,7 @@ class SpatialView {
     this.readline = document.createElement("div");
     this.readline.className = "readline";
     this.readline.style.gridArea = "read";
-    this.readline.textContent = "Hover or touch an image to read its values.";
+    this.readline.textContent = "Hover or touch an image, or Tab to it and use the arrow keys, to read its values.";
     figs.appendChild(this.readline);
     this.progressEl = document.createElement("div");
     this.progressEl.className = "spatial-progress";
@@ -104,6 +104,32 @@ class SpatialView {
     };
     canvas.addEventListener("pointermove", read);
     canvas.addEventListener("pointerdown", read);
+    // Keyboard: Tab to an image, arrows move a cursor site by site (with
+    // Shift, by 4), Tab-switching between the images of one canvas with
+    // PageUp/PageDown; the read-out line shows the site's values.
+    canvas.tabIndex = 0;
+    canvas.setAttribute("aria-label", `${name} images: arrow keys read values site by site`);
+    const cur = { img: 0, ix: 0, iy: 0 };
+    canvas.addEventListener("keydown", (ev) => {
+      const hs = this.hits[name] || [];
+      if (!hs.length) return;
+      const step = ev.shiftKey ? 4 : 1;
+      switch (ev.key) {
+        case "ArrowLeft": cur.ix -= step; break;
+        case "ArrowRight": cur.ix += step; break;
+        case "ArrowUp": cur.iy -= step; break;
+        case "ArrowDown": cur.iy += step; break;
+        case "PageUp": cur.img = (cur.img + hs.length - 1) % hs.length; break;
+        case "PageDown": cur.img = (cur.img + 1) % hs.length; break;
+        default: return;
+      }
+      ev.preventDefault();
+      ev.stopPropagation(); // the keys read the image here; they do not turn the page
+      const h = hs[Math.min(cur.img, hs.length - 1)];
+      cur.ix = (cur.ix % h.nx + h.nx) % h.nx; // the torus wraps
+      cur.iy = (cur.iy % h.ny + h.ny) % h.ny;
+      this.readline.textContent = h.read(cur.iy * h.nx + cur.ix, cur.ix, cur.iy);
+    });
   }
 
   progress(frame) {
