@@ -116,7 +116,8 @@ class TwoPopView {
     ctx.fillStyle = palette.muted; ctx.textAlign = "center";
     ctx.fillText(`w = ${m.w.toFixed(2)}`, (ex + ix) / 2, y - R * 1.95);
     ctx.fillText(`−kI·w = −${m.wI.toFixed(2)}`, (ex + ix) / 2, y + R * 2.05);
-    ctx.fillText(`t = ${this.t.toFixed(2)}τ`, cw * 0.5, font);
+    ctx.textAlign = "left";
+    ctx.fillText(`t = ${this.t.toFixed(2)}τ`, 2, H - font * 0.4);
     colorbar(ctx, bar, colormaps.diverging, -m.scale, m.scale, { font: font * 0.8, label: "rate" });
   }
 
@@ -224,15 +225,18 @@ class TwoPopView {
     ax.draw({ zero: true });
     ctx.save();
     ctx.beginPath(); ctx.rect(rect.x, rect.y, rect.w, rect.h); ctx.clip();
-    const line = (v, color, dash, text) => {
+    const line = (v, color, dash) => {
       ctx.strokeStyle = color; ctx.lineWidth = 1.5; ctx.setLineDash(dash);
       ctx.beginPath(); ctx.moveTo(ax.px(-v[0] * span * 2), ax.py(-v[1] * span * 2)); ctx.lineTo(ax.px(v[0] * span * 2), ax.py(v[1] * span * 2)); ctx.stroke();
-      ctx.setLineDash([]); ctx.fillStyle = color; ctx.font = `${font * 0.85}px system-ui, sans-serif`;
-      ctx.fillText(text, ax.px(v[0] * span * 0.62) + 4, ax.py(v[1] * span * 0.62) + (color === palette.sum ? -4 : 12));
     };
-    ctx.textAlign = "left";
-    line(m.eigvec2, palette.sum, [6, 4], "eigvec (1,1): λ = −w₊");
-    line(m.eigvec, "#8a5a00", [2, 3], "eigvec (kI,1): λ = 0");
+    const EIG0 = "#8a5a00";
+    line(m.eigvec2, palette.sum, [6, 4]);
+    line(m.eigvec, EIG0, [2, 3]);
+    // The key sits in the upper-left quadrant (rE < 0 < rI), which a
+    // trajectory of this circuit rarely visits.
+    ctx.setLineDash([]);
+    legend(ctx, rect.x + font * 0.5, rect.y + font * 0.8, [{ label: "(1, 1): λ = −w₊", color: palette.sum, dash: [6, 4], width: 1.5 }], font);
+    legend(ctx, rect.x + font * 0.5, rect.y + font * 2.1, [{ label: "(kI, 1): λ = 0", color: EIG0, dash: [2, 3], width: 1.5 }], font);
     ctx.restore();
     ax.line(a.rE, a.rI, { color: "#555", width: 2 });
     ax.dot(a.rE[0], a.rI[0], { color: "#fff", r: 4, stroke: "#333" });
