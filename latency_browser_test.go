@@ -13,18 +13,28 @@ import (
 // the time from a slider's input event to the frame drawn on the next
 // animation frame (window.balamp.stats(), measured in the page). Each
 // iteration is one keyboard step of a slider followed by the wait for its
-// frame. Run with:
+// frame; the "-scripted" case changes the value from script instead, so the
+// browser has no key press to render (it locates where the time goes). Run
+// with:
 //
 //	go test -run XXX -bench BrowserSliderLatency -benchtime 200x .
 func BenchmarkBrowserSliderLatency(b *testing.B) {
-	cases := []struct{ demo, param string }{
-		{"twopop", "w"},
-		{"hebbian", "amp"},
-		{"schur", "b"},
-		{"spatial", "w"},
+	cases := []struct {
+		demo, param string
+		scripted    bool // change the value from script: no key press to render
+	}{
+		{"twopop", "w", false},
+		{"hebbian", "amp", false},
+		{"schur", "b", false},
+		{"spatial", "w", false},
+		{"twopop", "w", true},
 	}
 	for _, c := range cases {
-		b.Run(c.demo, func(b *testing.B) {
+		name := c.demo
+		if c.scripted {
+			name += "-scripted"
+		}
+		b.Run(name, func(b *testing.B) {
 			bt := b
 			srv := startServer(b)
 			ctx := newBrowser(bt, 1280, 800)
@@ -46,7 +56,11 @@ func BenchmarkBrowserSliderLatency(b *testing.B) {
 				if i%20 >= 10 {
 					key = kb.ArrowLeft // wander back and forth inside the range
 				}
-				within(bt, ctx, 10*time.Second, "step the slider", chromedp.KeyEvent(key))
+				if c.scripted {
+					evalJS[any](bt, ctx, fmt.Sprintf(`window.balamp.widgets.get(document.querySelector(%q).dataset.widget).set(%q, 2 + %d * 0.01, false), 0`, sel, c.param, i%200))
+				} else {
+					within(bt, ctx, 10*time.Second, "step the slider", chromedp.KeyEvent(key))
+				}
 				waitJS(bt, ctx, 30*time.Second, fmt.Sprintf(`+document.querySelector(%q).dataset.seq > %d`, sel, seq))
 			}
 			b.StopTimer()
