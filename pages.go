@@ -106,9 +106,18 @@ func (a *app) serveTalk(w http.ResponseWriter, r *http.Request, name string, pre
 		role = "presenter"
 	}
 	cfg := pageConfig{Role: role, Talk: name, Demos: a.registry.Specs(), Socket: "/ws"}
+	a.writePage(w, name, func(buf *bytes.Buffer) error {
+		return renderTalk(buf, a.tmpl, doc, cfg, presenter && a.notes)
+	})
+}
+
+// writePage renders a page into memory, so that a template error becomes a
+// clean 500 rather than half a page, and sends it uncached (a talk changes
+// while its author edits it).
+func (a *app) writePage(w http.ResponseWriter, what string, render func(*bytes.Buffer) error) {
 	var buf bytes.Buffer
-	if err := renderTalk(&buf, a.tmpl, doc, cfg, presenter && a.notes); err != nil {
-		a.log.Error("rendering talk", "talk", name, "err", err)
+	if err := render(&buf); err != nil {
+		a.log.Error("rendering a page", "page", what, "err", err)
 		http.Error(w, "rendering failed: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -153,16 +162,12 @@ func (a *app) serveDir(w http.ResponseWriter, r *http.Request, dir string, prese
 		}
 		return list[i].Name < list[j].Name
 	})
-	var buf bytes.Buffer
-	if err := a.tmpl.ExecuteTemplate(&buf, "dir", struct {
-		Dir     string
-		Entries []dirEntry
-	}{dir, list}); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
+	a.writePage(w, dir, func(buf *bytes.Buffer) error {
+		return a.tmpl.ExecuteTemplate(buf, "dir", struct {
+			Dir     string
+			Entries []dirEntry
+		}{dir, list})
+	})
 }
 
 // hiddenPath reports whether a path has an element starting with "." (such

@@ -66,13 +66,7 @@ func (a *app) servePresenter(w http.ResponseWriter, r *http.Request, name string
 	}
 	page := presenterPage{Title: doc.Title, Deck: template.HTML(html[i : j+len(deckEnd)]), Config: template.JS(conf),
 		Notes: a.notes, Audience: audience, Slides: cfg.Slides}
-	var buf bytes.Buffer
-	if err := a.tmpl.ExecuteTemplate(&buf, "presenter", page); err != nil {
-		a.log.Error("rendering the presenter view", "talk", name, "err", err)
-		http.Error(w, "rendering failed: "+err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	a.writePage(w, "presenter view of "+name, func(buf *bytes.Buffer) error {
+		return a.tmpl.ExecuteTemplate(buf, "presenter", page)
+	})
 }
