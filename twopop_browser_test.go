@@ -59,3 +59,34 @@ func readout(t *testing.T, ctx context.Context, widget, name string) string {
 	t.Helper()
 	return evalJS[string](t, ctx, fmt.Sprintf(`document.querySelector(%q + ' output[data-readout=%q]').textContent`, widget, name))
 }
+
+// TestBrowserInputThrottle: fifty slider input events within one animation
+// frame send one message at once and one coalesced message (with the last
+// value) at the next frame, never fifty.
+func TestBrowserInputThrottle(t *testing.T) {
+	srv := startServer(t)
+	ctx := newBrowser(t, 1280, 800)
+	within(t, ctx, 30*time.Second, "open the talk", chromedp.Navigate(srv.URL))
+	slide := evalJS[int](t, ctx, fmt.Sprintf(`+document.querySelector(%q).closest(".slide").dataset.slide`, fig1Selector))
+	evalJS[any](t, ctx, fmt.Sprintf(`window.balamp.show(%d), 0`, slide))
+	waitJS(t, ctx, 10*time.Second, fmt.Sprintf(`document.querySelector(%q).dataset.state === "ready"`, fig1Selector))
+	evalJS[any](t, ctx, fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		const w = window.balamp.widgets.get(el.dataset.widget);
+		window.sent = [];
+		const send = w.page.send;
+		w.page.send = (m) => { if (m.type === "params") window.sent.push(m.params.w); send(m); };
+		const input = el.querySelector('input[name="w"]');
+		requestAnimationFrame(() => {
+			for (let i = 1; i <= 50; i++) { input.value = 2 + i / 100; input.dispatchEvent(new Event("input")); }
+		});
+		return 0;
+	})()`, fig1Selector))
+	waitJS(t, ctx, 5*time.Second, `window.sent.length >= 2`)
+	// Wait two more frames: nothing else may be sent.
+	awaitJS[int](t, ctx, `new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(0))))`)
+	sent := evalJS[[]float64](t, ctx, `window.sent`)
+	if len(sent) != 2 || sent[0] != 2.01 || sent[1] != 2.5 {
+		t.Errorf("50 inputs in one frame sent w = %v, want [2.01 2.5] (the first at once, the last at the next frame)", sent)
+	}
+}

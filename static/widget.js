@@ -229,10 +229,17 @@ export class Widget {
     if (now) { this.sendNow(); return; }
     if (this.sendScheduled) { this.dirty = true; return; }
     this.sendNow();
+    this.armThrottle();
+  }
+
+  // armThrottle holds further sends until the next animation frame, which
+  // sends the coalesced change (if any) and holds again: at most one
+  // message per frame.
+  armThrottle() {
     this.sendScheduled = true;
     requestAnimationFrame(() => {
+      if (this.dirty && this.active) { this.sendNow(); this.armThrottle(); return; }
       this.sendScheduled = false;
-      if (this.dirty) { this.dirty = false; this.sendNow(); }
     });
   }
 
