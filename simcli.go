@@ -34,14 +34,9 @@ var simModels = []simModel{
 // a typo in -dt cannot exhaust memory.
 const simMaxSamples = 100_001
 
-// runSim prints a model's numbers as JSON: `balamp sim MODEL [flags]`.
-// It cannot be interrupted; see runSimContext.
-func runSim(args []string, stdout, stderr io.Writer) error {
-	return runSimContext(context.Background(), args, stdout, stderr)
-}
-
-// runSimContext is runSim with a context that stops the long computations
-// (the spatial eigensolver and simulation). Errors in how it was called —
+// runSimContext prints a model's numbers as JSON: `balamp sim MODEL
+// [flags]`; ctx stops the long computations (the spatial eigensolver and
+// simulation). Errors in how it was called —
 // unknown model, bad flag, invalid or unstable parameters — are usageErrors
 // (exit status 2); nothing is written to stdout unless the model succeeds.
 func runSimContext(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -529,7 +529,7 @@ func FuzzSimArgs(f *testing.F) {
 
 // `balamp sim twopop` prints the walkthrough's circuit: its readouts and
 // the E pulse sampled at t = 0 and 0.4τ.
-func Example_runSim() {
+func Example_sim() {
 	var out bytes.Buffer
 	args := []string{"sim", "twopop", "-tend", "0.4", "-dt", "0.4"}
 	if err := run(context.Background(), args, &out, io.Discard); err != nil {

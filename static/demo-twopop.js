@@ -2,7 +2,7 @@
 // solution: circuit with live fill, snapshot discs, time course with a
 // scrubbable time, and the phase plane with both eigenvector directions.
 import { addPanel, mountView } from "./widget.js";
-import { Surface, Axes, extent, legend, palette, colormaps, cssColor, colorbar, arrow, fmtTick, fmtNum } from "./plot.js";
+import { Surface, Axes, extent, legend, palette, colormaps, cssColor, colorbar, arrow, fmtNum } from "./plot.js";
 
 const fmt = (v, d = 3) => fmtNum(v, d);
 

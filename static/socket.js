@@ -6,7 +6,7 @@ const BACKOFF_MAX_MS = 8000;
 
 // decodeFrame splits a binary frame into its JSON header and float32 arrays
 // (views on the message buffer, no copies).
-export function decodeFrame(buf) {
+function decodeFrame(buf) {
   const dv = new DataView(buf);
   const n = dv.getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, n)));
